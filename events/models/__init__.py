@@ -1,0 +1,29 @@
+from events.models.actors import Actor, ActorAlias, Alias
+from events.models.events import (
+    Citation,
+    Event,
+    EventLink,
+    EventLocation,
+    EventPart,
+    TransferItem,
+    Violation,
+)
+from events.models.reference import Provision, Resolution, SanctionsRegime, WeaponSystem, WeaponSystemAlias
+
+__all__ = [
+    "Actor",
+    "ActorAlias",
+    "Alias",
+    "Citation",
+    "Event",
+    "EventLink",
+    "EventLocation",
+    "EventPart",
+    "Provision",
+    "Resolution",
+    "SanctionsRegime",
+    "TransferItem",
+    "Violation",
+    "WeaponSystem",
+    "WeaponSystemAlias",
+]

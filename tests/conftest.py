@@ -1,0 +1,72 @@
+"""Shared fixtures: reference data and the team's personas.
+
+Personas, one per role: analysts alice and dave, reviewers bob and rita,
+viewer carol, admin erin.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from events.reference_data import load_reference_data
+from events.roles import ADMIN, ANALYST, REVIEWER, VIEWER
+from tests.services import STRICT
+
+PERSONAS = {
+    "alice": ANALYST,
+    "dave": ANALYST,
+    "bob": REVIEWER,
+    "rita": REVIEWER,
+    "carol": VIEWER,
+    "erin": ADMIN,
+}
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class Team:
+    alice: User
+    dave: User
+    bob: User
+    rita: User
+    carol: User
+    erin: User
+
+
+@pytest.fixture
+def reference(db) -> None:
+    """The reference data (states, weapon systems, regimes). Loads once per database state."""
+    from events.models import Provision
+
+    if not Provision.objects.exists():
+        load_reference_data()
+
+
+@pytest.fixture
+def team(db) -> Team:
+    users = {}
+    for username, role in PERSONAS.items():
+        user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        users[username] = user
+    return Team(**users)
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    if STRICT and _skipped:
+        session.exitstatus = 1
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(
+                f"TRACKER_REQUIRE_SERVICES=1 but {len(_skipped)} test(s) were skipped: " + ", ".join(_skipped[:10]),
+                red=True,
+            )

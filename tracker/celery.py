@@ -1,0 +1,11 @@
+"""The Celery application; workers start it with ``celery -A tracker worker``."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+app = Celery("tracker")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
