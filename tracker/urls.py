@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
 from tracker import views
 
@@ -12,11 +12,3 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
 ]
-
-# The REST API (docs/api.md): each app registers its routes in its api/urls.py.
-api_urlpatterns = [
-    # path("api/v1/", include("events.api.urls")),
-    # path("api/v1/", include("sources.api.urls")),
-]
-urlpatterns += api_urlpatterns
-_ = include
