@@ -153,3 +153,10 @@ class LinkRelation(models.TextChoices):
     INFERRED_FROM = "inferred-from", "Is inferred from"
     RESPONSE_TO = "response-to", "Is a response to"
     DUPLICATE_OF = "duplicate-of", "Duplicates"
+
+
+class DepartureCause(models.TextChoices):
+    """Why a published event left the published set (see ``EventTombstone``)."""
+
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DELETED = "deleted", "Deleted"

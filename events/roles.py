@@ -35,7 +35,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "events": ("view_*", "review_event", "withdraw_event"),
         "sources": ("view_*", "change_publisher"),
     },
-    ADMIN: {"events": ("*",), "sources": ("*",), "auth": ("*",), "django_celery_beat": ("*",)},
+    ADMIN: {"events": ("*",), "sources": ("*",), "auth": ("*",), "django_celery_beat": ("*",), "tracker": ("*",)},
 }
 
 

@@ -18,11 +18,11 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from events.choices import ReviewState
-from events.models import Citation, Event, EventLink, EventLocation, EventPart, TransferItem, Violation
+from events.choices import DepartureCause, ReviewState
+from events.models import Citation, Event, EventLink, EventLocation, EventPart, EventTombstone, TransferItem, Violation
 from events.models.events import OPEN_STATES
 
 
@@ -120,6 +120,11 @@ def publication_problems(event: Event) -> list[str]:
     return problems
 
 
+def can_see_unpublished(user: AbstractBaseUser) -> bool:
+    """Analysts, reviewers and admins see drafts, the review queue and who did what; readers see published events."""
+    return any(_has(user, codename) for codename in ("add_event", "submit_event", "review_event"))
+
+
 def can_edit(user: AbstractBaseUser, event: Event) -> bool:
     """Analysts edit drafts and rejected events; nothing in review, published or withdrawn is edited."""
     return event.is_editable and _has(user, "change_event")
@@ -143,9 +148,33 @@ def allowed_actions(user: AbstractBaseUser, event: Event) -> list[str]:
     return actions
 
 
+# Any key will do, as long as nothing else uses it: "trak".
+_PUBLISHED_SET_LOCK = 0x7472616B
+
+
+def _one_change_of_the_published_set_at_a_time() -> None:
+    """Take a transaction-scoped lock that every publish and withdrawal holds.
+
+    Changes to what readers see then commit in the order of their
+    timestamps, so a consumer that resumes sync after the newest
+    ``updated_at`` it has seen cannot skip a row whose transaction was still
+    open when it read (on SQLite, writers are serialised by the database).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PUBLISHED_SET_LOCK])
+
+
 def _locked(event: Event) -> Event:
     """Re-read the event under a row lock so that two reviewers cannot act on it at once."""
     return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _update_caller(caller: Event, locked: Event) -> Event:
+    """Give the caller's instance the saved state, so that it never holds a stale review state."""
+    if caller is not locked:
+        caller.refresh_from_db()
+    return caller
 
 
 def _expect_state(event: Event, action: str, states: Iterable[str]) -> None:
@@ -178,16 +207,16 @@ def submit(event: Event, user: AbstractBaseUser) -> Event:
     """An analyst asks for review. The event must already be publishable."""
     if not _has(user, "submit_event"):
         raise ReviewNotAllowed("Only analysts can submit events for review.")
-    event = _locked(event)
-    _expect_state(event, "submit", (ReviewState.DRAFT, ReviewState.REJECTED))
-    problems = publication_problems(event)
+    locked = _locked(event)
+    _expect_state(locked, "submit", (ReviewState.DRAFT, ReviewState.REJECTED))
+    problems = publication_problems(locked)
     if problems:
         raise ReviewIncomplete("The event is not ready for review.", problems)
-    event.review_state = ReviewState.IN_REVIEW
-    event.submitted_by = user
-    event.submitted_at = timezone.now()
-    _save(event, user, "Submitted for review")
-    return event
+    locked.review_state = ReviewState.IN_REVIEW
+    locked.submitted_by = user
+    locked.submitted_at = timezone.now()
+    _save(locked, user, "Submitted for review")
+    return _update_caller(event, locked)
 
 
 def _check_reviewer(event: Event, user: AbstractBaseUser, action: str) -> None:
@@ -205,21 +234,22 @@ def publish(event: Event, user: AbstractBaseUser) -> Event:
     keeps its public id and goes up one version; the copy is then removed.
     """
     _check_reviewer(event, user, "publish")
-    event = _locked(event)
-    _expect_state(event, "publish", (ReviewState.IN_REVIEW,))
-    problems = publication_problems(event)
+    _one_change_of_the_published_set_at_a_time()
+    locked = _locked(event)
+    _expect_state(locked, "publish", (ReviewState.IN_REVIEW,))
+    problems = publication_problems(locked)
     if problems:
         raise ReviewIncomplete("The event cannot be published yet.", problems)
     now = timezone.now()
-    if event.is_working_copy:
-        return _merge_working_copy(event, user, now)
-    event.review_state = ReviewState.PUBLISHED
-    event.reviewed_by = user
-    event.reviewed_at = now
-    event.published_at = now
-    event.review_note = ""
-    _save(event, user, "Published")
-    return event
+    if locked.is_working_copy:
+        return _merge_working_copy(locked, user, now)
+    locked.review_state = ReviewState.PUBLISHED
+    locked.reviewed_by = user
+    locked.reviewed_at = now
+    locked.published_at = now
+    locked.review_note = ""
+    _save(locked, user, "Published")
+    return _update_caller(event, locked)
 
 
 @transaction.atomic
@@ -229,14 +259,14 @@ def reject(event: Event, user: AbstractBaseUser, reason: str) -> Event:
     reason = (reason or "").strip()
     if not reason:
         raise ReviewIncomplete("Say why the event is rejected.", ["reason: A rejection needs a reason."])
-    event = _locked(event)
-    _expect_state(event, "reject", (ReviewState.IN_REVIEW,))
-    event.review_state = ReviewState.REJECTED
-    event.reviewed_by = user
-    event.reviewed_at = timezone.now()
-    event.review_note = reason
-    _save(event, user, f"Rejected: {reason}")
-    return event
+    locked = _locked(event)
+    _expect_state(locked, "reject", (ReviewState.IN_REVIEW,))
+    locked.review_state = ReviewState.REJECTED
+    locked.reviewed_by = user
+    locked.reviewed_at = timezone.now()
+    locked.review_note = reason
+    _save(locked, user, f"Rejected: {reason}")
+    return _update_caller(event, locked)
 
 
 @transaction.atomic
@@ -248,7 +278,8 @@ def withdraw(event: Event, user: AbstractBaseUser, reason: str = "") -> Event:
     """
     if not _has(user, "withdraw_event"):
         raise ReviewNotAllowed("Your role cannot withdraw events.")
-    event = _locked(event)
+    _one_change_of_the_published_set_at_a_time()
+    caller, event = event, _locked(event)
     reason = (reason or "").strip()
     if event.review_state == ReviewState.PUBLISHED:
         if not _has(user, "review_event"):
@@ -268,8 +299,9 @@ def withdraw(event: Event, user: AbstractBaseUser, reason: str = "") -> Event:
             review_state__in=(ReviewState.DRAFT, ReviewState.IN_REVIEW, ReviewState.REJECTED)
         ):
             _withdraw_row(revision, user, now, "The published event it revised was withdrawn.")
+        EventTombstone.record(event, DepartureCause.WITHDRAWN, reason, at=now)
     _withdraw_row(event, user, now, reason)
-    return event
+    return _update_caller(caller, event)
 
 
 def _withdraw_row(event: Event, user: AbstractBaseUser, now: datetime, reason: str) -> None:

@@ -31,3 +31,29 @@ class DocumentKind(models.TextChoices):
     MEETING_RECORD = "meeting-record", "Meeting record"
     IMAGERY = "imagery", "Imagery or video"
     OTHER = "other", "Other"
+
+
+class FetchStatus(models.TextChoices):
+    OK = "ok", "OK"
+    NOT_MODIFIED = "not-modified", "Not modified"
+    ERROR = "error", "Error"
+    REFUSED = "refused", "Refused (unsafe address)"
+    SKIPPED = "skipped", "Skipped (another worker holds the feed)"
+
+
+class TriageState(models.TextChoices):
+    """Where an article stands in the analysts' triage queue."""
+
+    NEW = "new", "New (not a candidate)"
+    CANDIDATE = "candidate", "Candidate"
+    DISMISSED = "dismissed", "Dismissed"
+    LINKED = "linked", "Linked to an event"
+
+
+class DismissalReason(models.TextChoices):
+    NOT_RELEVANT = "not-relevant", "Not relevant"
+    NO_TRANSFER = "no-transfer", "No arms transfer"
+    DUPLICATE = "duplicate", "Duplicate of a story already handled"
+    ALREADY_RECORDED = "already-recorded", "Already recorded as an event"
+    UNRELIABLE = "unreliable", "Unreliable source"
+    OTHER = "other", "Other"

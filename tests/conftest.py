@@ -34,9 +34,16 @@ class Team:
     erin: User
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data once into the test database; each test's rollback keeps it."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
 @pytest.fixture
 def reference(db) -> None:
-    """The reference data (states, weapon systems, regimes). Loads once per database state."""
+    """The reference data (states, weapon systems, regimes), reloaded after a test that flushed it."""
     from events.models import Provision
 
     if not Provision.objects.exists():
@@ -51,6 +58,13 @@ def team(db) -> Team:
         user.groups.add(Group.objects.get(name=role))
         users[username] = user
     return Team(**users)
+
+
+def pytest_configure(config) -> None:
+    from django.conf import settings
+
+    # Hashing a password the production way takes a third of a second; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 _skipped: list[str] = []

@@ -90,10 +90,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
     "events",
     "sources",
+    "tracker",
 ]
 
 MIDDLEWARE = [
@@ -201,7 +203,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -221,23 +223,90 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+def env_rate(name: str, default: str) -> str | None:
+    """A request rate such as ``60/minute`` (second, minute, hour or day); ``off`` for no limit."""
+    raw = os.environ.get(name, default).strip()
+    if raw.lower() in ("off", "none"):
+        return None
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or period not in ("second", "minute", "hour", "day"):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate such as 60/minute (or off)")
+    return raw
+
+
+# The REST API (docs/api.md). Anonymous callers are limited per client address,
+# authenticated ones per token (or per user, for a browser session). Behind a
+# reverse proxy, API_NUM_PROXIES tells how many X-Forwarded-For hops to trust.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.openapi.ApiAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["tracker.api.filters.StrictFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.ReadOrModelPermission"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tracker.api.throttling.AnonymousRateThrottle",
+        "tracker.api.throttling.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("API_THROTTLE_ANON", "60/minute"),
+        "token": env_rate("API_THROTTLE_TOKEN", "1200/minute"),
+    },
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0) or None,
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.KeysetPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tracker.api.views.FormatNegotiation",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "tracker.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sanctions-violation event tracker API",
-    "DESCRIPTION": "Arms transfers that breach UN Security Council sanctions, with their sources.",
+    "DESCRIPTION": (
+        "Arms transfers that breach sanctions, with their sources. Published events are open to all; "
+        "analysts and reviewers write and review with a token. Guide: docs/api.md."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "WeaponCategory": "events.choices.WeaponCategory",
+        "ReviewState": "events.choices.ReviewState",
+        "ActorKind": "events.choices.ActorKind",
+        "EventKind": "events.choices.EventKind",
+        "PublisherKind": "sources.choices.PublisherKind",
+        "SourceReliability": "sources.choices.SourceReliability",
+        "DocumentKind": "sources.choices.DocumentKind",
+    },
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # Demo accounts are created only by `load_demo_data` and only while DEBUG is on.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-password-change-me")
+
+# News-feed ingestion (docs/ingestion.md). Fetching private, loopback and
+# link-local addresses is refused unless FEED_ALLOW_PRIVATE_NETWORKS is on.
+FEED_ALLOW_PRIVATE_NETWORKS = env_bool("FEED_ALLOW_PRIVATE_NETWORKS", False)
+FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+FEED_CONNECT_TIMEOUT = env_int("FEED_CONNECT_TIMEOUT", 10, minimum=1)
+FEED_READ_TIMEOUT = env_int("FEED_READ_TIMEOUT", 20, minimum=1)
+FEED_TOTAL_TIMEOUT = env_int("FEED_TOTAL_TIMEOUT", 60, minimum=1)
+FEED_MAX_REDIRECTS = env_int("FEED_MAX_REDIRECTS", 5, minimum=0)
+FEED_USER_AGENT = env_str("FEED_USER_AGENT", "sanctions-event-tracker/0.1 (feed reader)")
+FEED_DEFAULT_POLL_INTERVAL = env_int("FEED_DEFAULT_POLL_INTERVAL", 1800, minimum=60)
+FEED_MIN_POLL_INTERVAL = env_int("FEED_MIN_POLL_INTERVAL", 300, minimum=1)
+FEED_MAX_POLL_INTERVAL = env_int("FEED_MAX_POLL_INTERVAL", 86400, minimum=60)
+FEED_MAX_BACKOFF = env_int("FEED_MAX_BACKOFF", 86400, minimum=60)
+FEED_DISPATCH_BATCH = env_int("FEED_DISPATCH_BATCH", 1000, minimum=1)
+FEED_TASK_SOFT_TIME_LIMIT = env_int("FEED_TASK_SOFT_TIME_LIMIT", 120, minimum=5)
+FEED_TASK_TIME_LIMIT = env_int("FEED_TASK_TIME_LIMIT", 150, minimum=10)
+ARTICLE_MAX_UPDATES = env_int("ARTICLE_MAX_UPDATES", 10, minimum=0)

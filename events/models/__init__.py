@@ -9,6 +9,7 @@ from events.models.events import (
     Violation,
 )
 from events.models.reference import Provision, Resolution, SanctionsRegime, WeaponSystem, WeaponSystemAlias
+from events.models.sync import EventTombstone
 
 __all__ = [
     "Actor",
@@ -19,6 +20,7 @@ __all__ = [
     "EventLink",
     "EventLocation",
     "EventPart",
+    "EventTombstone",
     "Provision",
     "Resolution",
     "SanctionsRegime",
