@@ -44,7 +44,6 @@ from events.models import (
 from events.workflow import can_see_unpublished
 
 MAX_SEARCH_LENGTH = 200
-MAX_SEARCH_WORDS = 10
 MAX_REFERENCES = 50
 
 
@@ -52,14 +51,22 @@ MAX_REFERENCES = 50
 
 
 class _MatchesWords(Func):
-    """``to_tsvector('simple', a || ' ' || b) @@ to_tsquery('simple', q)``.
+    """``to_tsvector('simple', a || ' ' || b) @@ <every word of q, as a prefix>``.
 
-    Spelt exactly as the indexes of migration 0004 so that PostgreSQL uses
-    them. The 'simple' configuration neither stems nor drops stop words: it
-    is wrong for no language, which matters for Korean, Russian and Japanese.
+    The vector is spelt exactly as the indexes of migration 0004 so that
+    PostgreSQL uses them. The 'simple' configuration neither stems nor drops
+    stop words: it is wrong for no language, which matters for Korean,
+    Russian and Japanese. The query is cut into words by PostgreSQL's own
+    parser, as the text was (so "KN-23" gives the same words on both sides),
+    and each word becomes a prefix (so 북한 finds 북한이).
     """
 
     output_field = BooleanField()
+    # plainto_tsquery gives 'kn' & '-23'; ":*" after each closing quote makes every word a prefix.
+    PREFIXES = (
+        "to_tsquery('simple'::regconfig, regexp_replace("
+        "plainto_tsquery('simple'::regconfig, {query})::text, '''( |$)', ''':*\\1', 'g'))"
+    )
 
     def __init__(self, *fields: str, query: str):
         super().__init__(*(F(field) for field in fields), Value(query))
@@ -74,7 +81,7 @@ class _MatchesWords(Func):
         query_sql, query_params = compiler.compile(query)
         vector = " || ' ' || ".join(parts)
         return (
-            f"to_tsvector('simple'::regconfig, {vector}) @@ to_tsquery('simple'::regconfig, {query_sql})",
+            f"to_tsvector('simple'::regconfig, {vector}) @@ {self.PREFIXES.format(query=query_sql)}",
             [*params, *query_params],
         )
 
@@ -95,12 +102,6 @@ class _ContainsText(Func):
         return f"{column_sql} ILIKE {pattern_sql}", [*column_params, *pattern_params]
 
 
-def _prefix_query(text: str) -> str:
-    """Every word of ``text`` as a prefix, all required: ``'kn':* & '23':*``. Empty when there are no words."""
-    words = re.findall(r"\w+", text)[:MAX_SEARCH_WORDS]
-    return " & ".join(f"'{word}':*" for word in words)
-
-
 def search_events(queryset: QuerySet, text: str) -> QuerySet:
     """Events whose title, summary or a citation's excerpt match ``text``.
 
@@ -113,12 +114,11 @@ def search_events(queryset: QuerySet, text: str) -> QuerySet:
     if connection.vendor != "postgresql":
         in_citations = Citation.objects.filter(event=OuterRef("pk"), excerpt__icontains=text)
         return queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(in_citations))
-    words = _prefix_query(text)
     own: Expression | Q = Q(_ContainsText("title", text)) | Q(_ContainsText("summary", text))
     cited = Q(_ContainsText("excerpt", text))
-    if words:
-        own |= Q(_MatchesWords("title", "summary", query=words))
-        cited |= Q(_MatchesWords("excerpt", query=words))
+    if re.search(r"\w", text):
+        own |= Q(_MatchesWords("title", "summary", query=text))
+        cited |= Q(_MatchesWords("excerpt", query=text))
     return queryset.filter(own | Exists(Citation.objects.filter(cited, event=OuterRef("pk"))))
 
 

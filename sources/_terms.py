@@ -14,7 +14,6 @@ words and Korean attaches its particles (북한이, 러시아에) to the noun.
 
 from dataclasses import dataclass
 
-
 # fmt: off
 TRANSFER_CUES: dict[str, tuple[str, ...]] = {
     "supply": (
@@ -293,20 +292,17 @@ EXTRA_ACTOR_NAMES: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 
-# Resolutions are matched as numbers near one of these words ("resolution 1718", "1718호", "決議1718号").
+# Resolutions are numbers written right after one of these words, with only other numbers, "and", "No." or the
+# Council's name between ("resolutions 1718 and 1874", "резолюций СБ ООН 1718", "安保理決議第1718号"), or
+# right before one of the suffixes ("1718호", "1718 Committee").
 RESOLUTION_CUES: tuple[str, ...] = (
-    "resolution",
-    "resolutions",
-    "резолюци",
-    "резолюці",
-    "결의",
-    "決議",
-    "committee",
-    "комитет",
-    "комітет",
-    "위원회",
-    "委員会",
-)
+    "resolution", "резолюци", "резолюці", "결의", "決議", "committee", "комитет", "комітет", "위원회", "委員会",
+)  # fmt: skip
+RESOLUTION_FILLERS: tuple[str, ...] = (
+    "and", "or", "no.", "nos.", "the", "un", "security council", "including", "и", "или", "№", "оон", "сб",
+    "совета безопасности", "включая", "в том числе", "зокрема", "у тому числі",
+    "і", "та", "й", "рб", "ради безпеки", "및", "와", "과", "호", "유엔", "안보리", "제", "号", "第", "安保理", "国連",
+)  # fmt: skip
 RESOLUTION_SUFFIXES: tuple[str, ...] = ("호", "号", " committee", " комитет", " комітет")
 
 SANCTIONED = frozenset({"KP", "IR"})

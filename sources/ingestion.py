@@ -490,7 +490,7 @@ def ingest_feed(feed: Feed, source: str | None = None) -> IngestReport:
 
 def lease_seconds() -> int:
     """How long a worker holds a feed: past the task's hard time limit, so a live task never loses it."""
-    return settings.FEED_TASK_TIME_LIMIT + 10
+    return settings.FEED_TASK_TIME_LIMIT + 5
 
 
 def ingest_feed_locked(feed_id: int, source: str | None = None) -> IngestReport:

@@ -99,7 +99,7 @@ def claim_due_feeds(limit: int) -> list[int]:
             .values_list("id", flat=True)[:limit]
         )
         if ids:
-            Feed.objects.filter(id__in=ids).update(next_fetch_at=now + timedelta(seconds=lease_seconds() + 60))
+            Feed.objects.filter(id__in=ids).update(next_fetch_at=now + timedelta(seconds=lease_seconds()))
     return ids
 
 

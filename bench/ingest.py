@@ -1,0 +1,306 @@
+"""Ingestion end to end: 200 feeds x 50 entries served locally, ingested into PostgreSQL by one worker.
+
+``python -m bench ingest`` (needs PostgreSQL and Redis, from DATABASE_URL and
+REDIS_URL) creates a scratch database beside the configured one, serves the
+generated feeds from 127.0.0.1, starts ``celery -A tracker worker
+--concurrency 2`` as operators do, enqueues the dispatcher and waits until
+every feed has been fetched. It prints:
+
+* new entries per second end to end (dispatch to the last fetch log row), and
+  the ratio to bare parsing of the same bytes (fastfeedparser alone, in this
+  process, one core) measured in the same run;
+* the time to re-fetch all 200 feeds when each answers 304 Not Modified;
+* the worker's peak memory (VmHWM of the main process and its pool processes).
+"""
+
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+FEEDS = 200
+ENTRIES = 50
+SCRATCH_SUFFIX = "_bench_ingest"
+
+WORDS = {
+    "en": [
+        "the",
+        "government",
+        "said",
+        "on",
+        "monday",
+        "that",
+        "officials",
+        "had",
+        "met",
+        "in",
+        "the",
+        "capital",
+        "to",
+        "discuss",
+        "trade",
+        "energy",
+        "prices",
+        "and",
+        "the",
+        "harvest",
+        "while",
+        "markets",
+        "rose",
+        "and",
+        "the",
+        "central",
+        "bank",
+        "kept",
+        "interest",
+        "rates",
+        "unchanged",
+        "after",
+        "a",
+        "long",
+        "debate",
+        "among",
+        "ministers",
+        "about",
+        "schools",
+        "hospitals",
+        "roads",
+        "railways",
+        "budgets",
+        "weather",
+        "floods",
+        "tourism",
+        "football",
+        "elections",
+    ],
+    "ru": [
+        "правительство",
+        "заявило",
+        "в",
+        "понедельник",
+        "что",
+        "чиновники",
+        "встретились",
+        "в",
+        "столице",
+        "чтобы",
+        "обсудить",
+        "торговлю",
+    ],
+    "ko": [
+        "정부는",
+        "월요일",
+        "관리들이",
+        "수도에서",
+        "만나",
+        "무역과",
+        "에너지",
+        "가격",
+        "그리고",
+        "수확을",
+        "논의했다고",
+        "밝혔다",
+    ],
+}
+RELEVANT = (
+    "North Korea shipped ballistic missiles and 152 mm artillery shells to Russia in breach of resolution 1718, "
+    "officials said, adding that the KN-23 missiles were fired at Kharkiv."
+)
+
+
+def _article(rng: random.Random, feed: int, entry: int) -> tuple[str, str, str]:
+    language = rng.choice(["en", "en", "en", "ru", "ko"])
+    words = WORDS[language]
+    title = " ".join(rng.choice(words) for _ in range(8)).capitalize() + f" {feed}-{entry}"
+    body = " ".join(rng.choice(words) for _ in range(140))
+    if rng.random() < 0.05:
+        body = RELEVANT + " " + body
+    return language, title, f"<p>{body}.</p><p>{' '.join(rng.choice(words) for _ in range(40))}.</p>"
+
+
+def make_feed(number: int) -> bytes:
+    rng = random.Random(number)
+    items = []
+    for entry in range(ENTRIES):
+        _, title, body = _article(rng, number, entry)
+        items.append(
+            f"<item><title>{title}</title><link>https://outlet{number}.example.org/{entry}</link>"
+            f"<guid>outlet{number}-{entry}</guid><pubDate>Thu, 04 Jan 2024 {entry % 24:02d}:00:00 GMT</pubDate>"
+            f"<description><![CDATA[{body}]]></description></item>"
+        )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Outlet {number}</title>'
+        f"<link>https://outlet{number}.example.org/</link>{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+class _Server:
+    """Serves /feed/N with an ETag; answers 304 when the client sends it back."""
+
+    def __init__(self, documents: dict[str, bytes]) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                body = documents.get(self.path)
+                etag = f'"{hash(self.path) & 0xFFFFFFFF:x}"'
+                if body is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+def _scratch_url(database_url: str) -> str:
+    parts = urlsplit(database_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + SCRATCH_SUFFIX))
+
+
+def _peak_memory_kib(root_pid: int) -> tuple[int, int]:
+    """(largest VmHWM, sum of VmHWM) over the worker's process group, in KiB."""
+    peaks = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != root_pid:
+                continue
+            status = (entry / "status").read_text()
+        except (OSError, ProcessLookupError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]))
+    return (max(peaks, default=0), sum(peaks))
+
+
+def _inner() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    django.setup()
+    import fastfeedparser
+    from django.utils import timezone
+
+    from sources.models import Article, Feed, FetchLog
+    from sources.parsing import parse_feed
+    from sources.tasks import dispatch_due_feeds
+    from tracker.celery import app
+
+    documents = {f"/feed/{number}": make_feed(number) for number in range(FEEDS)}
+    total_bytes = sum(len(body) for body in documents.values())
+
+    started = time.perf_counter()
+    for body in documents.values():
+        fastfeedparser.parse(body)
+    bare_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for body in documents.values():
+        parse_feed(body)
+    ours_seconds = time.perf_counter() - started
+
+    server = _Server(documents)
+    Feed.objects.bulk_create(
+        [Feed(url=f"http://127.0.0.1:{server.port}/feed/{number}", poll_interval=3600) for number in range(FEEDS)]
+    )
+    app.control.purge()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--concurrency", "2", "--loglevel", "WARNING",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "bench-ingest@%h"],
+        cwd=ROOT, env=os.environ.copy(), start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=0.5) and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+        def run(expected_logs: int) -> float:
+            begin = time.perf_counter()
+            dispatch_due_feeds.delay()
+            limit = time.monotonic() + 600
+            while FetchLog.objects.count() < expected_logs:
+                if time.monotonic() > limit:
+                    raise RuntimeError("the worker did not finish within 10 minutes")
+                time.sleep(0.05)
+            return time.perf_counter() - begin
+
+        full_seconds = run(FEEDS)
+        new_entries = Article.objects.count()
+        statuses = dict.fromkeys(FetchLog.objects.values_list("status", flat=True).distinct())
+        Feed.objects.update(next_fetch_at=timezone.now())
+        not_modified_seconds = run(2 * FEEDS)
+        not_modified = FetchLog.objects.filter(status="not-modified").count()
+        largest_kib, total_kib = _peak_memory_kib(worker.pid)
+    finally:
+        os.killpg(worker.pid, 15)
+        worker.wait(timeout=30)
+
+    entries = FEEDS * ENTRIES
+    end_to_end = new_entries / full_seconds
+    bare = entries / bare_seconds
+    print(f"  corpus: {FEEDS} feeds x {ENTRIES} entries, {total_bytes / 1e6:.1f} MB")
+    print(f"  bare parsing (fastfeedparser, 1 core):     {bare:>9,.0f} entries/s")
+    print(f"  parse + charset + DTD guard + sanitise:    {entries / ours_seconds:>9,.0f} entries/s")
+    print(f"  end to end, worker concurrency 2:          {end_to_end:>9,.0f} new entries/s "
+          f"({new_entries} stored in {full_seconds:.2f} s; fetch statuses {sorted(statuses)})")  # fmt: skip
+    print(f"  ratio end to end / bare parsing:           {end_to_end / bare:>9.3f}")
+    print(
+        f"  304 re-fetch of {FEEDS} feeds:                {not_modified_seconds:>9.2f} s ({not_modified} not modified)"
+    )
+    print(f"  worker peak memory: largest process {largest_kib / 1024:.0f} MiB, all {total_kib / 1024:.0f} MiB")
+    print("  targets: >= 3,000 new entries/s, 304 re-fetch < 2 s, worker < 300 MB")
+
+
+def main() -> None:
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres") or not os.environ.get("REDIS_URL"):
+        print("  skipped: needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+        return
+    scratch = _scratch_url(database_url)
+    name = urlsplit(scratch).path.lstrip("/")
+    admin = urlunsplit(urlsplit(database_url)._replace(path="/postgres"))
+    import psycopg2
+
+    connection = psycopg2.connect(admin)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    env = {
+        **os.environ,
+        "DATABASE_URL": scratch,
+        "FEED_ALLOW_PRIVATE_NETWORKS": "true",
+        "FEED_DISPATCH_BATCH": str(FEEDS * 2),
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "-c", "from bench.ingest import _inner; _inner()"], cwd=ROOT, env=env, check=True)
+
+
+if __name__ == "__main__":
+    main()
