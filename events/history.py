@@ -63,6 +63,17 @@ def _related_names(records: list) -> dict:
     return names
 
 
+def _intermediaries(record) -> list[str]:
+    return sorted(str(row.actor) for row in record.intermediaries.select_related("actor"))
+
+
+def _add_intermediary_change(entry: TimelineEntry, record, before) -> None:
+    now = _intermediaries(record)
+    then = _intermediaries(before) if before is not None else []
+    if now != then:
+        entry.changes.append(FieldChange("Intermediaries", ", ".join(then) or "—", ", ".join(now) or "—"))
+
+
 def event_timeline(event: Event) -> list[TimelineEntry]:
     """Every recorded change to the event and its parts, newest first, each with its before and after."""
     sources = [(Event, event.history.all(), True)]
@@ -101,6 +112,8 @@ def event_timeline(event: Event) -> list[TimelineEntry]:
             entry.changes.append(
                 FieldChange(_label(model, name), _render(model, name, old, names), _render(model, name, new, names))
             )
+        if is_event:
+            _add_intermediary_change(entry, record, before)
         entries.append(entry)
     entries.sort(key=lambda entry: (entry.when, entry.history_id), reverse=True)
     return entries

@@ -203,3 +203,11 @@ def test_provisions_are_suggested_for_supplier_and_recipient(client, team):
 def test_the_suggestion_endpoint_needs_a_login(client):
     response = client.get(reverse("admin:events_event_suggest_provisions"), {"supplier": 1})
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_timeline_shows_a_change_of_intermediaries(client, team):
+    event = draft_event(team.alice, complete=False)
+    event.intermediaries.set([state("CN")])
+
+    timeline = _login(client, team.alice).get(reverse("admin:events_event_timeline", args=[event.pk]))
+    assert "Intermediaries</strong>: <del>—</del> → <ins>China (CN)</ins>" in timeline.content.decode()

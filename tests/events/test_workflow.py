@@ -205,3 +205,36 @@ def test_withdrawing_a_published_event_discards_its_open_revision(team):
 
     copy.refresh_from_db()
     assert copy.review_state == ReviewState.WITHDRAWN
+
+
+def test_restore_brings_back_deleted_parts_and_intermediaries(team):
+    from django.utils import timezone
+
+    from tests.factories import state
+
+    event = draft_event(team.alice)
+    event.intermediaries.set([state("CN")])
+    event.title = "Shells shipped via a Chinese port"
+    event._history_user = team.alice
+    event.save()
+    moment = timezone.now()
+    event.items.get().delete()
+    event.intermediaries.clear()
+    event.title = "Shells shipped"
+    event._history_user = team.dave
+    event.save()
+
+    restored = workflow.restore(event, team.dave, moment)
+
+    assert restored.pk == event.pk
+    assert restored.title == "Shells shipped via a Chinese port"
+    assert restored.items.get().quantity_min == 1000
+    assert list(restored.intermediaries.values_list("iso_code", flat=True)) == ["CN"]
+
+
+def test_an_event_cannot_be_restored_while_in_review(team):
+    from django.utils import timezone
+
+    event = workflow.submit(draft_event(team.alice), team.alice)
+    with pytest.raises(workflow.ReviewConflict, match="in review"):
+        workflow.restore(event, team.alice, timezone.now())
