@@ -114,14 +114,36 @@ RELEVANT = (
 )
 
 
+def _vocabulary(language: str) -> tuple[list[str], list[float]]:
+    """The pool's words plus 5,000 made-up ones, drawn with Zipf-like weights as words in news are."""
+    rng = random.Random(language)
+    letters = (
+        "abcdefghijklmnoprstuvwy"
+        if language == "en"
+        else "абвгдеиклмнопрстуя"
+        if language == "ru"
+        else "가나다라마바사아자차카타파하"
+    )
+    made_up = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 9))) for _ in range(5000)]
+    words = WORDS[language] + made_up
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
+VOCABULARY = {language: _vocabulary(language) for language in WORDS}
+
+
+def _words(rng: random.Random, language: str, count: int) -> str:
+    words, weights = VOCABULARY[language]
+    return " ".join(rng.choices(words, weights, k=count))
+
+
 def _article(rng: random.Random, feed: int, entry: int) -> tuple[str, str, str]:
     language = rng.choice(["en", "en", "en", "ru", "ko"])
-    words = WORDS[language]
-    title = " ".join(rng.choice(words) for _ in range(8)).capitalize() + f" {feed}-{entry}"
-    body = " ".join(rng.choice(words) for _ in range(140))
+    title = _words(rng, language, 8).capitalize() + f" {feed}-{entry}"
+    body = _words(rng, language, 140)
     if rng.random() < 0.05:
         body = RELEVANT + " " + body
-    return language, title, f"<p>{body}.</p><p>{' '.join(rng.choice(words) for _ in range(40))}.</p>"
+    return language, title, f"<p>{body}.</p><p>{_words(rng, language, 40)}.</p>"
 
 
 def make_feed(number: int) -> bytes:

@@ -42,6 +42,7 @@ from events.models import (
     WeaponSystemAlias,
 )
 from events.workflow import can_see_unpublished
+from tracker.api.filters import UtcDateTimeFilter
 
 MAX_SEARCH_LENGTH = 200
 MAX_REFERENCES = 50
@@ -283,7 +284,7 @@ class EventFilterSet(django_filters.FilterSet):
     stance = django_filters.MultipleChoiceFilter(
         choices=Stance.choices, method="filter_nothing", label="Stance of a citation (repeatable)."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label="Events changed at or after this time (ISO 8601; UTC when no offset is given). "
@@ -381,7 +382,7 @@ class EventFilterSet(django_filters.FilterSet):
 
 
 class TombstoneFilterSet(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(
+    since = UtcDateTimeFilter(
         field_name="left_at",
         lookup_expr="gte",
         label="Events that left the published set at or after this time (ISO 8601; UTC when no offset is given).",

@@ -46,7 +46,7 @@ _FOLDED_CHARACTERS = (
     ("\u02bc", "'"),
     ("ё", "е"),
 )
-_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 _FULL_WIDTH_TO_ASCII = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
 FOLD_TABLE = str.maketrans({**_FULL_WIDTH_TO_ASCII, **dict(_FOLDED_CHARACTERS), "Ё": "е"})
 
@@ -58,13 +58,12 @@ def fold(text: str) -> str:
         return "".join(char.translate(FOLD_TABLE).lower()[:1] or " " for char in text)
     for character, replacement in _FOLDED_CHARACTERS:
         folded = folded.replace(character, replacement)
-    if _FULL_WIDTH.search(folded):  # Japanese text may write Latin letters and digits full width
-        folded = _FULL_WIDTH.sub(lambda found: _FULL_WIDTH_TO_ASCII[found.group()], folded)
+    if FULL_WIDTH.search(folded):  # Japanese text may write Latin letters and digits full width
+        folded = FULL_WIDTH.sub(lambda found: _FULL_WIDTH_TO_ASCII[found.group()], folded)
     return folded
 
 
 _SPACED = re.compile(r"[a-z0-9а-яіїєґ]")
-_TAIL_LETTERS = "a-zа-яіїєґ'"
 _EN_SUFFIXES = frozenset({"", "s", "'s", "n", "ns", "an", "ans", "ian", "ians", "n's", "es"})
 _CYRILLIC = re.compile(r"[а-яіїєґ]")
 _VOWEL_END = re.compile(r"(?:ая|ое|ые|ий|ый|ой|ія|іє|я|а|о|е|и|ы|у|ю|ь|й|і|ї|є)$")
@@ -93,6 +92,8 @@ PARTY_MASK = sum(PARTY.values())
 
 @dataclass(frozen=True)
 class TermEntry:
+    """What a matched core means: one core (КНДР) may stand for one term in several kinds or languages."""
+
     kind: str  # actor, weapon, resolution, transfer, use, denial, negative
     ref: str  # ISO code, designation or category, cue name
     rule: str  # exact, en, stem, inflect, cjk
@@ -102,7 +103,9 @@ class TermEntry:
     flags: int = 0
 
     @classmethod
-    def of(cls, kind: str, ref: str, rule: str, category: str = "", origin: str = "", specific: bool = False):
+    def of(
+        cls, kind: str, ref: str, rule: str, category: str = "", origin: str = "", specific: bool = False
+    ) -> "TermEntry":
         return cls(kind, ref, rule, category, origin, specific, _flags(kind, ref, origin, specific))
 
 
@@ -140,8 +143,6 @@ class TermTable:
     automaton: ahocorasick_rs.AhoCorasick
     keys: list[str]  # the folded cores the automaton finds
     values: list[tuple[bool, tuple[TermEntry, ...]]]  # per key: (spaced, entries)
-    categories: dict[str, str]  # designation -> category
-    origins: dict[str, str]  # designation -> ISO code
 
 
 def _is_spaced(core: str) -> bool:
@@ -205,17 +206,12 @@ def _cue_variants(cue: str) -> list[tuple[str, str]]:
 def build_term_table(aliases: Iterable[AliasRow], resolution_numbers: Iterable[str]) -> TermTable:
     """Compile aliases, the cue lexicon and resolution numbers into one table."""
     entries: dict[str, dict[tuple[str, str], TermEntry]] = defaultdict(dict)
-    categories: dict[str, str] = {}
-    origins: dict[str, str] = {}
 
     def add(core: str, entry: TermEntry) -> None:
         if core:
             entries[core].setdefault((entry.kind, entry.ref), entry)
 
     for row in aliases:
-        if row.kind == "weapon":
-            categories[row.ref] = row.category
-            origins[row.ref] = row.origin
         for core, rule in _name_variants(row.name):
             add(core, TermEntry.of(row.kind, row.ref, rule, row.category, row.origin, specific=row.kind == "weapon"))
     for iso, names in _terms.EXTRA_ACTOR_NAMES.items():
@@ -242,12 +238,11 @@ def build_term_table(aliases: Iterable[AliasRow], resolution_numbers: Iterable[s
         automaton=ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         keys=keys,
         values=[(_is_spaced(key), tuple(entries[key].values())) for key in keys],
-        categories=categories,
-        origins=origins,
     )
 
 
 def tail_allowed(entry: TermEntry, tail: str) -> bool:
+    """Whether the letters after a matched core may belong to this term: a suffix, an inflection, a stem's end."""
     if entry.rule in ("exact", "cjk"):
         return tail == ""
     if entry.rule == "en":

@@ -15,6 +15,7 @@ Changing the scheme changes every hash: ``to_bytes`` records the scheme
 version, and signatures of different versions are never taken for one story.
 """
 
+import hashlib
 import struct
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,10 +23,20 @@ from functools import cached_property
 import numpy as np
 from datasketch import MinHash
 
-from sources._term_table import fold
+from sources._term_table import FOLD_TABLE, FULL_WIDTH
 
 # datasketch's permutation scheme: 32-bit affine maps, collision-free on 32-bit shingle hashes.
 _MINHASH_SCHEME = "affine32"
+
+
+def _constants(purpose: str, count: int) -> np.ndarray:
+    """Fixed pseudo-random 64-bit constants.
+
+    From BLAKE2b, not from a random generator whose stream may change between numpy releases: band hashes are
+    stored, and must be computed the same way for years.
+    """
+    digests = (hashlib.blake2b(f"{purpose} {index}".encode(), digest_size=8).digest() for index in range(count))
+    return np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64)
 
 
 @dataclass(frozen=True)
@@ -48,8 +59,7 @@ class Scheme:
 
     @cached_property
     def band_salts(self) -> np.ndarray:
-        generator = np.random.default_rng(self.version)
-        return generator.integers(0, 2**63, size=self.bands, dtype=np.uint64)
+        return _constants(f"band salt {self.version}", self.bands)
 
 
 SCHEME = Scheme()
@@ -64,14 +74,12 @@ _CJK_RANGES = (
     (0x4E00, 0x9FFF),
     (0xAC00, 0xD7AF),
 )
-# Which code points belong to words (letters and digits); all others separate words. Past the Basic
-# Multilingual Plane every character counts as a letter.
-_WORD_CHARACTER = np.concatenate(
-    [np.array([chr(code).isalnum() for code in range(0x10000)], dtype=bool), np.ones(0x100000, dtype=bool)]
-)
+# Which characters of the Basic Multilingual Plane belong to words (letters and digits); all others separate
+# words. Code points past it are looked up as U+FFFF, which counts as a letter.
+_WORD_CHARACTER = np.array([chr(code).isalnum() for code in range(0xFFFF)] + [True], dtype=bool)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 # An odd 64-bit multiplier per position in a word (the last one serves longer words): "ab" and "ba" differ.
-_POSITION_MULTIPLIERS = np.random.default_rng(7).integers(1, 2**63, size=64, dtype=np.uint64) | np.uint64(1)
+_POSITION_MULTIPLIERS = _constants("position", 64) | np.uint64(1)
 # MurmurHash3's 32-bit finalizer, the pre-mix that datasketch's "affine32" scheme applies to every input hash.
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
@@ -108,7 +116,18 @@ def _mostly_cjk(codes: np.ndarray) -> bool:
 
 
 def _is_word(codes: np.ndarray) -> np.ndarray:
-    return _WORD_CHARACTER[codes]
+    return _WORD_CHARACTER[np.minimum(codes, 0xFFFF)]
+
+
+def _normalise(text: str) -> str:
+    """Lower case, ё as е, full-width Latin letters and digits as ASCII.
+
+    Punctuation and spaces need no folding here: they only separate words.
+    """
+    text = text.lower().replace("ё", "е")
+    if FULL_WIDTH.search(text):
+        text = text.translate(FOLD_TABLE)
+    return text
 
 
 def _shingles(title: str, text: str, language: str, scheme: Scheme) -> np.ndarray:
@@ -116,7 +135,7 @@ def _shingles(title: str, text: str, language: str, scheme: Scheme) -> np.ndarra
 
     Everything happens on the array of code points, so the cost per character is numpy's, not Python's.
     """
-    codes = _code_points(fold(f"{title}\n{text}"))
+    codes = _code_points(_normalise(f"{title}\n{text}"))
     cjk = language[:2] in _CJK_LANGUAGES if language else _mostly_cjk(codes)
     in_word = _is_word(codes)
     if cjk:

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from sources.choices import DocumentKind, PublisherKind, SourceReliability
 from sources.models import Document, Publisher
 from sources.normalise import canonicalise_url
+from tracker.api.filters import UtcDateTimeFilter
 
 
 class PublisherFilterSet(django_filters.FilterSet):
@@ -38,13 +39,13 @@ class DocumentFilterSet(django_filters.FilterSet):
     publisher = django_filters.UUIDFilter(field_name="publisher__public_id", label="Publisher id.")
     kind = django_filters.MultipleChoiceFilter(choices=DocumentKind.choices, label="Kind (repeatable).")
     language = django_filters.CharFilter(max_length=16, label="BCP 47 language code: en, ko, ru, uk, ja.")
-    published_after = django_filters.IsoDateTimeFilter(
+    published_after = UtcDateTimeFilter(
         field_name="published_at", lookup_expr="gte", label="Published at or after this time (ISO 8601)."
     )
-    published_before = django_filters.IsoDateTimeFilter(
+    published_before = UtcDateTimeFilter(
         field_name="published_at", lookup_expr="lt", label="Published before this time (ISO 8601)."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed at or after this time (ISO 8601)."
     )
 

@@ -122,7 +122,7 @@ def term_table() -> TermTable:
     with _lock:
         if _cached is None or time.monotonic() >= _cached[0]:
             table = _load_table()
-            _cached = (time.monotonic() + getattr(settings, "RELEVANCE_TERMS_MAX_AGE", 600), table)
+            _cached = (time.monotonic() + settings.RELEVANCE_TERMS_MAX_AGE, table)
         return _cached[1]
 
 
@@ -230,7 +230,8 @@ def _sigmoid(value: float) -> float:
     return 1.0 / (1.0 + math.exp(-value))
 
 
-def _features(hits: list[_Hit]) -> dict[str, float]:
+def _features(hits: list[_Hit]) -> tuple[dict[str, float], dict[int, int]]:
+    """The article's features, and the OR of its terms' flags in each sentence."""
     by_sentence: dict[int, int] = {}
     transfers = 0
     for hit in hits:
@@ -272,7 +273,7 @@ def _features(hits: list[_Hit]) -> dict[str, float]:
         features[name] = float(bool(seen & flag))
     # "Made in the DPRK" is not arms production in Europe: production wording counts only away from the parties.
     features["production"] = float(bool(production_ok))
-    return features
+    return features, by_sentence
 
 
 def _is_key(flags: int) -> bool:
@@ -299,7 +300,8 @@ _BEFORE = re.compile(
     r"(?:(?P<source>from|из|от|з|із|від|(?:suppl\w*|made|produced|provided|sent|shipped|delivered) by)"
     r"|(?P<destination>to|for|для|до)|(?P<into>в|во|у))(?: the)? $"
 )
-_MENTIONS_READ = 6  # per party and field: enough to decide, and a long article costs no more
+_MENTIONS_READ = 4  # per party and field: enough to decide, and a long article costs no more
+_TELLING = WEAPON | TRANSFER | STRIKE | DEBRIS | DENIAL
 _ACCUSATIVE_TAILS = frozenset({"ю", "у", "ію"})
 _SUPPLIER_AFTER = ("산", "제", "에서", "로부터", "으로부터", "製", "から", "より", "-made", "-supplied", "-produced")
 _RECIPIENT_AFTER = ("에게", "측에", "에 ", "에,", "으로", "로 ", "に", "へ", "向け")
@@ -314,8 +316,14 @@ _SUPPLIER_PRIOR = {"KP": 0.6, "IR": 0.6}
 _RECIPIENT_PRIOR = {"RU": 0.6}
 
 
-def _direction(hits: list[_Hit], folded_fields: dict[str, str], use_context: bool) -> tuple[str | None, str | None]:
-    """Who sends to whom: read from prepositions, case endings, particles and word order around each party."""
+def _direction(
+    hits: list[_Hit], folded_fields: dict[str, str], by_sentence: dict[int, int], use_context: bool
+) -> tuple[str | None, str | None]:
+    """Who sends to whom: read from prepositions, case endings, particles and word order around each party.
+
+    Only sentences that speak of weapons, transfers, use, evidence or denial are read for direction; the
+    others (background, reactions) name the parties without saying who sent what.
+    """
     supplier_votes: dict[str, float] = defaultdict(float)
     recipient_votes: dict[str, float] = defaultdict(float)
     participants: set[str] = set()
@@ -335,6 +343,8 @@ def _direction(hits: list[_Hit], folded_fields: dict[str, str], use_context: boo
                 continue
             iso = entry.ref
             participants.add(iso)
+            if not by_sentence[hit.sentence] & _TELLING:
+                continue
             mentions[iso] += 1
             if mentions[iso] > _MENTIONS_READ:
                 continue
@@ -434,17 +444,18 @@ def score_article(title: str, text: str, language: str = "") -> Relevance:
     title_hits, _ = _find(table, title, folded["title"], "title", 0)
     text_hits, _ = _find(table, text, folded["text"], "text", 1)
     hits = title_hits + text_hits
-    features = _features(hits)
+    features, by_sentence = _features(hits)
     score = _score(features)
     supplier = recipient = None
     if score >= CANDIDATE_THRESHOLD:
-        supplier, recipient = _direction(hits, folded, use_context=bool(features["use"] or features["front"]))
+        use_context = bool(features["use"] or features["front"])
+        supplier, recipient = _direction(hits, folded, by_sentence, use_context)
     categories = sorted({hit.entry.category for hit in hits if hit.entry.kind == "weapon" and hit.entry.category})
     resolutions = sorted({hit.entry.ref for hit in hits if hit.entry.kind == "resolution"})
     return Relevance(
         is_candidate=score >= CANDIDATE_THRESHOLD,
         score=score,
-        matches=tuple(_term_match(hit) for hit in hits),
+        matches=tuple(map(_term_match, hits)),
         supplier=supplier,
         recipient=recipient,
         categories=tuple(categories),

@@ -312,3 +312,6 @@ FEED_TASK_TIME_LIMIT = env_int("FEED_TASK_TIME_LIMIT", 150, minimum=3)
 if FEED_TASK_SOFT_TIME_LIMIT >= FEED_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("FEED_TASK_SOFT_TIME_LIMIT must be below FEED_TASK_TIME_LIMIT")
 ARTICLE_MAX_UPDATES = env_int("ARTICLE_MAX_UPDATES", 10, minimum=0)
+# Seconds a worker keeps the relevance scorer's compiled names and cue words before rebuilding them from the
+# reference data, so that aliases added in the admin reach running workers (docs/relevance.md).
+RELEVANCE_TERMS_MAX_AGE = env_int("RELEVANCE_TERMS_MAX_AGE", 600, minimum=0)

@@ -75,7 +75,7 @@ from tracker.api.errors import Conflict, error_response
 from tracker.api.filters import StrictFilterBackend
 from tracker.api.pagination import keyset_batches
 from tracker.api.permissions import ReadOrModelPermission
-from tracker.api.views import ErrorsAsJsonMixin, PublicIdLookupMixin
+from tracker.api.views import JsonResponsesMixin, PublicIdLookupMixin
 
 EXPORT_RENDERERS = (CsvRenderer, GeoJsonRenderer, StixRenderer)
 EXPORT_BATCH = 200
@@ -203,7 +203,7 @@ def _action_schema(summary: str, description: str, request=None, ok: int = 200) 
     ),
 )
 class EventViewSet(
-    ErrorsAsJsonMixin,
+    JsonResponsesMixin,
     PublicIdLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -420,7 +420,7 @@ def _counts(rows: Iterable[dict], key: str, label: Callable) -> list[dict]:
     return [{key: label(row), "events": row["events"]} for row in rows]
 
 
-class StatsView(ErrorsAsJsonMixin, APIView):
+class StatsView(JsonResponsesMixin, APIView):
     """Counts of events by month, category, supplier, recipient and provision, for the same filters as events/."""
 
     filterset_class = EventFilterSet
@@ -520,7 +520,7 @@ def _month(value: date) -> str:
 
 
 class _ReferenceViewSet(
-    ErrorsAsJsonMixin,
+    JsonResponsesMixin,
     PublicIdLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

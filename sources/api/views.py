@@ -1,7 +1,7 @@
 """Endpoints for publishers and documents."""
 
 from django.db.models import Exists, OuterRef, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
 from events.choices import ReviewState
@@ -10,13 +10,11 @@ from events.workflow import can_see_unpublished
 from sources.api.serializers import DocumentSerializer, PublisherSerializer
 from sources.filtersets import DocumentFilterSet, PublisherFilterSet
 from sources.models import Document, Publisher
-from tracker.api.views import ErrorsAsJsonMixin, PublicIdLookupMixin
-
-ID_PARAMETER = OpenApiParameter("id", str, OpenApiParameter.PATH, description="The public id (UUID).")
+from tracker.api.views import JsonResponsesMixin, PublicIdLookupMixin
 
 
 class _ReferenceViewSet(
-    ErrorsAsJsonMixin,
+    JsonResponsesMixin,
     PublicIdLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -29,10 +27,10 @@ class _ReferenceViewSet(
 
 @extend_schema_view(
     list=extend_schema(summary="List publishers", tags=["sources"]),
-    retrieve=extend_schema(summary="One publisher", tags=["sources"], parameters=[ID_PARAMETER]),
+    retrieve=extend_schema(summary="One publisher", tags=["sources"]),
     create=extend_schema(summary="Add a publisher (analysts)", tags=["sources"]),
-    update=extend_schema(summary="Replace a publisher (reviewers)", tags=["sources"], parameters=[ID_PARAMETER]),
-    partial_update=extend_schema(summary="Change a publisher (reviewers)", tags=["sources"], parameters=[ID_PARAMETER]),
+    update=extend_schema(summary="Replace a publisher (reviewers)", tags=["sources"]),
+    partial_update=extend_schema(summary="Change a publisher (reviewers)", tags=["sources"]),
 )
 class PublisherViewSet(_ReferenceViewSet):
     queryset = Publisher.objects.all()
@@ -48,10 +46,10 @@ class PublisherViewSet(_ReferenceViewSet):
         description="Readers see the documents that published events cite; staff see all.",
         tags=["sources"],
     ),
-    retrieve=extend_schema(summary="One document", tags=["sources"], parameters=[ID_PARAMETER]),
+    retrieve=extend_schema(summary="One document", tags=["sources"]),
     create=extend_schema(summary="Add a document (analysts)", tags=["sources"]),
-    update=extend_schema(summary="Replace a document (analysts)", tags=["sources"], parameters=[ID_PARAMETER]),
-    partial_update=extend_schema(summary="Change a document (analysts)", tags=["sources"], parameters=[ID_PARAMETER]),
+    update=extend_schema(summary="Replace a document (analysts)", tags=["sources"]),
+    partial_update=extend_schema(summary="Change a document (analysts)", tags=["sources"]),
 )
 class DocumentViewSet(_ReferenceViewSet):
     serializer_class = DocumentSerializer

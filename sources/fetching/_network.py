@@ -7,8 +7,10 @@ rebinding (a name that resolves to a public address for the check and to a
 private one for the connection).
 """
 
+import functools
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable
 
 import httpcore
@@ -106,6 +108,12 @@ class GuardedBackend(httpcore.SyncBackend):
         raise httpcore.ConnectError(f"cannot connect to {host}: {last_error}")
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying context per process: building one loads the CA bundle, which takes tens of milliseconds."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class GuardedTransport(httpx.HTTPTransport):
     """httpx's transport with its connection pool opening connections through ``GuardedBackend``.
 
@@ -114,9 +122,9 @@ class GuardedTransport(httpx.HTTPTransport):
     """
 
     def __init__(self, allow_private: bool) -> None:
-        super().__init__(trust_env=False, retries=0)
+        super().__init__(verify=_ssl_context(), trust_env=False, retries=0)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_ssl_context(),
             max_connections=4,
             max_keepalive_connections=2,
             keepalive_expiry=5.0,

@@ -185,8 +185,9 @@ class ArticleBand(models.Model):
 
     class Meta:
         indexes = [
-            # Candidate look-up in sources.ingestion.assign_clusters.
-            models.Index(fields=["band_hash"], name="sources_articleband_hash"),
+            # Candidate look-up in sources.ingestion: the most recent articles per band hash,
+            # read backwards from this index without a sort.
+            models.Index(fields=["band_hash", "article"], name="sources_articleband_hash"),
         ]
 
     def __str__(self) -> str:

@@ -33,7 +33,7 @@ def test_a_body_that_is_not_json_is_a_415(team, client_for):
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("title", 42),
+        ("title", {"en": "A title"}),
         ("start_date", "the second of January"),
         ("kind", "smuggling"),
         ("items", "not a list"),

@@ -126,3 +126,37 @@ def test_it_signs_empty_and_punctuation_only_articles(title, text):
 
     assert len(signature.band_hashes) == SCHEME.bands
     assert 0.0 <= similarity(signature, story_signature("Something else entirely", "Different words here")) <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [(WIRE_TEXT, "en"), ("북한이 러시아에 포탄을 보냈다고 국정원이 밝혔다.", "ko"), ("", "en")],
+)
+def test_the_bulk_minhash_is_datasketchs_minhash(text, language):
+    """The signature computes MinHash on whole arrays; it must equal datasketch's own, value for value."""
+    from datasketch import MinHash
+
+    from sources.clustering import _minhash, _shingles
+
+    shingles = _shingles(WIRE_TITLE, text, language, SCHEME)
+    reference = MinHash(num_perm=SCHEME.num_perm, seed=1, scheme="affine32", hashfunc=int)
+    reference.update_batch(shingles.tolist())
+
+    assert _minhash(shingles, SCHEME).tolist() == reference.hashvalues.tolist()
+
+
+def test_signatures_do_not_change_between_releases():
+    """Band hashes are stored: a later release (or a numpy or datasketch upgrade) must compute the same ones,
+    or new copies would never meet the stories already stored. Changing the scheme means a new version."""
+    signature = story_signature(
+        "North Korea sent shells to Russia",
+        "Pyongyang shipped a million artillery shells to Moscow by rail, Seoul said.",
+    )
+
+    assert signature.version == 1
+    assert signature.band_hashes[:4] == (
+        251764567627505850,
+        -3080526120264104150,
+        98307478123768144,
+        -824853911816714798,
+    )

@@ -4,9 +4,14 @@ A misspelt filter (``?suplier=KP``) would otherwise return every row, which
 a sync job could take for the truth.
 """
 
+from datetime import UTC
+
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django_filters.fields import IsoDateTimeField
+from django_filters.filters import IsoDateTimeFilter
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.exceptions import ValidationError
+from rest_framework import exceptions
 from rest_framework.request import Request
 
 ALWAYS_ALLOWED = {"format"}
@@ -31,4 +36,21 @@ class StrictFilterBackend(DjangoFilterBackend):
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             message = f"Unknown query parameter; this endpoint takes: {', '.join(sorted(known))}."
-            raise ValidationError({name: [message] for name in unknown})
+            raise exceptions.ValidationError({name: [message] for name in unknown})
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, turned into UTC here: the database refuses some offsets that Python accepts."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("This time is out of range.", code="invalid") from None
+
+
+class UtcDateTimeFilter(IsoDateTimeFilter):
+    field_class = UtcDateTimeField

@@ -15,8 +15,15 @@ class ApiAutoSchema(AutoSchema):
         if "{" in self.path:
             codes.add(404)
         if self.method not in SAFE_METHODS:
-            codes |= {403, 415}
+            codes |= {403, 409, 415}  # 409: a write that raced another one on a unique value
         return sorted(codes)
+
+    def map_renderers(self, attribute: str) -> list:
+        """File formats are offered by GET only; everything else answers JSON."""
+        renderers = [renderer for renderer in self.view.get_renderers() if not getattr(renderer, "is_export", False)]
+        if self.method == "GET" or len(renderers) == len(self.view.get_renderers()):
+            return super().map_renderers(attribute)
+        return list(dict.fromkeys(getattr(renderer, attribute) for renderer in renderers if renderer.format != "api"))
 
     def _get_response_bodies(self, direction: str = "response") -> dict:
         responses = super()._get_response_bodies(direction)

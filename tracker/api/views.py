@@ -1,6 +1,7 @@
 """Pieces every API view shares."""
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -19,11 +20,15 @@ class FormatNegotiation(DefaultContentNegotiation):
             raise ValidationError({"format": [f"Unknown format; this endpoint offers: {formats}."]}) from None
 
 
-class ErrorsAsJsonMixin:
-    """Errors are JSON even when a file format (CSV, GeoJSON, STIX) was asked for."""
+class JsonResponsesMixin:
+    """Data (errors, the results of writes and actions) is JSON even when a file format was asked for.
+
+    Only the views' own file responses (the CSV, GeoJSON and STIX exports of
+    GET requests) are files.
+    """
 
     def finalize_response(self, request: Request, response, *args, **kwargs):
-        if isinstance(response, Response) and response.status_code >= 400:
+        if isinstance(response, Response):
             renderer = getattr(request, "accepted_renderer", None)
             if getattr(renderer, "is_export", False):
                 request.accepted_renderer = JSONRenderer()
@@ -31,6 +36,7 @@ class ErrorsAsJsonMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
 
+@csrf_exempt  # answers every method with a 404, and changes nothing
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any address under /api/ that no endpoint answers: the API's 404, not the site's HTML page."""
     return JsonResponse(
