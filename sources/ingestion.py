@@ -493,7 +493,7 @@ def ingest_feed(feed: Feed, source: str | None = None, lease_token=None) -> Inge
     changes = {name: getattr(feed, name) for name in _FEED_FIELDS}
     with transaction.atomic():
         _relax_durability()
-        if lease_token is not None:  # release the per-feed lock in the same statement
+        if lease_token is not None:  # release the per-feed lock in the same transaction
             Feed.objects.filter(pk=feed.pk, lease_token=lease_token).update(lease_token=None, lease_expires_at=None)
         Feed.objects.filter(pk=feed.pk).update(**changes)
         FetchLog.objects.create(

@@ -239,7 +239,7 @@ def create_draft_event_from_article(article: Article, user: AbstractBaseUser, wh
     if not (user and user.is_active and user.has_perm("events.add_event")):
         raise PermissionDenied("Only analysts can create events.")
     _check_can_triage(user)
-    article = Article.objects.select_for_update().select_related("feed__publisher").get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("feed__publisher").get(pk=article.pk)
     if article.event_id:
         raise TriageError(f"“{article}” is already linked to the event “{article.event}”.")
     plan = plan_draft_event(article)

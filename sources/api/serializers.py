@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from sources.models import Document, Publisher
+from sources.models import Article, Document, Feed, Publisher
 from sources.normalise import canonicalise_url
 from tracker.api.fields import PublicRefField, iso_datetime
 from tracker.api.serializers import CleanModelSerializer
@@ -132,3 +132,72 @@ class DocumentSerializer(CleanModelSerializer):
         if not self.context.get("staff"):
             data["archived_text"] = None
         return data
+
+
+class FeedSerializer(serializers.ModelSerializer):
+    """A polled feed and its health (staff)."""
+
+    publisher = PublisherRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Feed
+        fields = [
+            "id",
+            "url",
+            "title",
+            "publisher",
+            "language",
+            "active",
+            "poll_interval",
+            "next_fetch_at",
+            "last_fetched_at",
+            "last_success_at",
+            "consecutive_failures",
+            "last_error_class",
+            "last_error_message",
+            "deactivated_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    """An article read from a feed, with its relevance, matched terms, suggestions and triage state (staff)."""
+
+    feed = serializers.IntegerField(source="feed_id", read_only=True)
+    publisher = serializers.SerializerMethodField()
+    cluster = serializers.IntegerField(source="cluster_id", read_only=True, allow_null=True)
+    event = serializers.UUIDField(source="event.public_id", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "feed",
+            "publisher",
+            "entry_id",
+            "url",
+            "title",
+            "summary",
+            "content",
+            "author",
+            "language",
+            "published_at",
+            "fetched_at",
+            "updated_at",
+            "cluster",
+            "relevance_score",
+            "is_candidate",
+            "matched_terms",
+            "suggestions",
+            "triage_state",
+            "dismissal_reason",
+            "dismissal_note",
+            "triaged_at",
+            "event",
+        ]
+        read_only_fields = fields
+
+    def get_publisher(self, article: Article) -> dict | None:
+        return publisher_ref(article.feed.publisher)

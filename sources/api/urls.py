@@ -9,5 +9,7 @@ app_name = "sources-api"
 router = SimpleRouter()
 router.register("publishers", views.PublisherViewSet, basename="publisher")
 router.register("documents", views.DocumentViewSet, basename="document")
+router.register("feeds", views.FeedViewSet, basename="feed")
+router.register("articles", views.ArticleViewSet, basename="article")
 
 urlpatterns = router.urls

@@ -192,3 +192,12 @@ class ArticleBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.band_hash} -> {self.article_id}"
+
+
+class CandidateArticle(Article):
+    """The triage queue: each story with a candidate article, once, led by its best-scored candidate."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "triage queue item"
+        verbose_name_plural = "triage queue"

@@ -1,7 +1,5 @@
 """The event form and the review buttons in a real headless Chromium."""
 
-import os
-
 import pytest
 from django.urls import reverse
 
@@ -13,10 +11,6 @@ from tests.factories import draft_event
 from tests.services import CHROMIUM, requires_chromium
 
 pytestmark = [requires_chromium, pytest.mark.usefixtures("reference")]
-
-# Playwright's synchronous API runs an event loop in this thread; the ORM calls
-# the test makes between browser steps are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,8 +24,12 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     from playwright.sync_api import sync_playwright
+
+    # Playwright's synchronous API runs an event loop in this thread; the ORM
+    # calls the test makes between browser steps are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
