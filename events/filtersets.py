@@ -109,12 +109,15 @@ def search_events(queryset: QuerySet, text: str) -> QuerySet:
     On PostgreSQL a row matches when it has every word of the query (as a
     word prefix, so 북한 finds 북한이) or contains the query as it was typed
     (for Japanese, written without spaces). On SQLite, the embedded default,
-    only the second applies, and it ignores case for ASCII letters only.
+    a row matches when each word of the query appears somewhere in it, ignoring
+    case for ASCII letters only.
     """
     text = text.strip()
     if connection.vendor != "postgresql":
-        in_citations = Citation.objects.filter(event=OuterRef("pk"), excerpt__icontains=text)
-        return queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(in_citations))
+        for word in text.split():
+            in_citations = Citation.objects.filter(event=OuterRef("pk"), excerpt__icontains=word)
+            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Exists(in_citations))
+        return queryset
     own: Expression | Q = Q(_ContainsText("title", text)) | Q(_ContainsText("summary", text))
     cited = Q(_ContainsText("excerpt", text))
     if re.search(r"\w", text):

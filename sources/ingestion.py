@@ -6,6 +6,7 @@ feed costs nothing but its own ``FetchLog`` row.
 """
 
 import hashlib
+import json
 import logging
 import time
 from collections import defaultdict
@@ -15,16 +16,19 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import numpy as np
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from sources import clustering, relevance
 from sources.choices import FetchStatus, TriageState
 from sources.fetching import FetchError, FetchResult, UnsafeAddress, fetch, read_local_file
 from sources.models import Article, ArticleBand, Feed, FetchLog, StoryCluster
+from sources.models.feeds import relax_durability
 from sources.normalise import canonicalise_url
-from sources.parsing import FeedParseError, ParsedEntry, ParsedFeed, parse_feed
+from sources.parsing import MAX_URL_LENGTH, FeedParseError, ParsedEntry, ParsedFeed, parse_feed
 from sources.scheduling import next_fetch_after_failure, next_fetch_after_success, parse_retry_after
 
 logger = logging.getLogger(__name__)
@@ -55,6 +59,21 @@ _UPDATED_FIELDS = [
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """What a run reports of each article it stored or updated (``manage.py ingest --json``)."""
+
+    id: int
+    entry_id: str
+    url: str
+    title: str
+    language: str
+    is_candidate: bool
+    relevance_score: float
+    cluster_id: int | None
+    suggestions: dict
+
+
 @dataclass
 class StoreResult:
     entries: int = 0
@@ -62,7 +81,7 @@ class StoreResult:
     updated: int = 0
     duplicates: int = 0
     candidates: int = 0
-    articles: list[Article] = field(default_factory=list)
+    articles: list[StoredArticle] = field(default_factory=list)
 
 
 @dataclass
@@ -96,7 +115,7 @@ class IngestReport:
         }
 
 
-def article_summary(article: Article) -> dict:
+def article_summary(article: Article | StoredArticle) -> dict:
     suggestions = article.suggestions or {}
     return {
         "entry_id": article.entry_id,
@@ -123,10 +142,8 @@ def entry_key(identity: str) -> str:
     return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _apply_relevance(article: Article, result: relevance.Relevance) -> None:
-    article.relevance_score = min(max(float(result.score), 0.0), 1.0)
-    article.is_candidate = bool(result.is_candidate)
-    article.matched_terms = [
+def _matched_terms(result: relevance.Relevance) -> list[dict]:
+    return [
         {
             "term": match.term,
             "start": match.start,
@@ -137,19 +154,37 @@ def _apply_relevance(article: Article, result: relevance.Relevance) -> None:
         }
         for match in result.matches
     ]
-    article.suggestions = {
+
+
+def _suggestions(result: relevance.Relevance) -> dict:
+    return {
         "supplier": result.supplier,
         "recipient": result.recipient,
         "categories": list(result.categories),
         "resolutions": list(result.resolutions),
     }
+
+
+def _score(result: relevance.Relevance) -> float:
+    return min(max(float(result.score), 0.0), 1.0)
+
+
+def _apply_relevance(article: Article, result: relevance.Relevance) -> None:
+    article.relevance_score = _score(result)
+    article.is_candidate = bool(result.is_candidate)
+    article.matched_terms = _matched_terms(result)
+    article.suggestions = _suggestions(result)
     if article.triage_state in (TriageState.NEW, TriageState.CANDIDATE):
         article.triage_state = TriageState.CANDIDATE if article.is_candidate else TriageState.NEW
 
 
-def _fill(article: Article, entry: ParsedEntry, feed: Feed, now: datetime) -> None:
+def _canonical_url(link: str) -> str:
+    return canonicalise_url(link)[:MAX_URL_LENGTH] if link else ""
+
+
+def _fill(article: Article, entry: ParsedEntry, feed: Feed, now: datetime, content_hash: str) -> None:
     article.url = entry.link
-    article.canonical_url = canonicalise_url(entry.link) if entry.link else ""
+    article.canonical_url = _canonical_url(entry.link)
     article.title = entry.title
     article.summary = entry.summary_html
     article.content = entry.content_html
@@ -158,90 +193,237 @@ def _fill(article: Article, entry: ParsedEntry, feed: Feed, now: datetime) -> No
     article.language = entry.language or feed.language
     article.published_at = entry.published
     article.updated_at = now
-    article.content_hash = entry.content_hash()
+    article.content_hash = content_hash
 
 
-def _candidate_rows(band_hashes: Sequence[int]) -> list[tuple[int, int]]:
-    """(band_hash, article_id) of the most recent articles sharing each band hash."""
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A stored article that shares a band hash with a new one."""
+
+    article_id: int
+    cluster_id: int
+    minhash: bytes
+
+
+def _stored_candidates(band_hashes: Sequence[int]) -> list[tuple[int, _Candidate]]:
+    """(band_hash, candidate) for the most recent stored articles sharing each band hash, newest first per band.
+
+    Only candidates that can join a story are returned: in a story, with a
+    signature of the current scheme (another scheme's signatures never match).
+    """
     if not band_hashes:
         return []
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT h.band_hash, b.article_id FROM unnest(%s::bigint[]) AS h(band_hash) "
-                "CROSS JOIN LATERAL (SELECT article_id FROM sources_articleband "
-                "WHERE band_hash = h.band_hash ORDER BY article_id DESC LIMIT %s) AS b",
+                "SELECT b.band_hash, a.id, a.cluster_id, a.signature FROM unnest(%s::bigint[]) AS h(band_hash) "
+                "CROSS JOIN LATERAL (SELECT band_hash, article_id FROM sources_articleband "
+                "WHERE band_hash = h.band_hash ORDER BY article_id DESC LIMIT %s) AS b "
+                "JOIN sources_article AS a ON a.id = b.article_id",
                 [list(band_hashes), CANDIDATES_PER_BAND],
             )
-            return cursor.fetchall()
-    rows: list[tuple[int, int]] = []
-    hashes = list(band_hashes)
-    for start in range(0, len(hashes), 500):
-        rows += ArticleBand.objects.filter(band_hash__in=hashes[start : start + 500]).values_list(
-            "band_hash", "article_id"
-        )
-    return rows
+            rows = cursor.fetchall()
+    else:
+        hashes = list(band_hashes)
+        pairs: list[tuple[int, int]] = []
+        for start in range(0, len(hashes), 500):
+            pairs += ArticleBand.objects.filter(band_hash__in=hashes[start : start + 500]).values_list(
+                "band_hash", "article_id"
+            )
+        articles = {
+            article_id: (cluster_id, signature)
+            for article_id, cluster_id, signature in Article.objects.filter(
+                id__in={article_id for _, article_id in pairs}
+            ).values_list("id", "cluster_id", "signature")
+        }
+        rows = [(band, article_id, *articles[article_id]) for band, article_id in pairs if article_id in articles]
+    found: list[tuple[int, _Candidate]] = []
+    decoded: dict[int, _Candidate | None] = {}
+    for band, article_id, cluster_id, raw in rows:
+        if article_id not in decoded:
+            decoded[article_id] = None
+            if cluster_id is not None and raw:
+                signature = clustering.StorySignature.from_bytes(bytes(raw))
+                if signature.version == clustering.SCHEME.version and len(signature.minhash) == MINHASH_BYTES:
+                    decoded[article_id] = _Candidate(article_id, cluster_id, signature.minhash)
+        candidate = decoded[article_id]
+        if candidate is not None:
+            found.append((band, candidate))
+    found.sort(key=lambda row: (row[0], -row[1].article_id))
+    return found
 
 
-def assign_clusters(articles: Sequence[Article], signatures: Sequence[clustering.StorySignature]) -> int:
-    """Put each new article in the story cluster of its best-matching earlier article, else a new one.
+MINHASH_BYTES = 4 * clustering.SCHEME.num_perm
+
+
+def assign_clusters(headlines: Sequence[str], signatures: Sequence[clustering.StorySignature]) -> list[int]:
+    """The story cluster of each new article: that of its best-matching earlier article, else a new one.
 
     Candidates come from the band index (an indexed look-up however many
     articles are stored) and from earlier articles of the same batch; each is
-    confirmed with ``is_same_story``. Returns how many new clusters were made.
+    confirmed with the same rule as ``clustering.is_same_story``, all of an
+    article's candidates in one array comparison. Among equally similar
+    candidates the first found wins: band by band, stored ones newest first,
+    then those of the batch. New clusters are created here, named after the
+    headline of their first article. Returns one cluster id per article.
     """
+    scheme = clustering.SCHEME
     wanted = sorted({band for signature in signatures for band in signature.band_hashes})
-    by_band: dict[int, list[int]] = defaultdict(list)
-    for band, article_id in _candidate_rows(wanted):
-        by_band[band].append(article_id)
-    stored: dict[int, tuple[int | None, clustering.StorySignature]] = {}
-    candidate_ids = {article_id for ids in by_band.values() for article_id in ids}
-    if candidate_ids:
-        for article_id, cluster_id, raw in Article.objects.filter(id__in=candidate_ids).values_list(
-            "id", "cluster_id", "signature"
-        ):
-            if raw:
-                stored[article_id] = (cluster_id, clustering.StorySignature.from_bytes(bytes(raw)))
+    stored_rows: dict[int, int] = {}  # article id -> row of the minhash matrix
+    stored_clusters: list[int] = []
+    stored_minhashes: list[bytes] = []
+    by_band: dict[int, list[int]] = defaultdict(list)  # band hash -> matrix rows, in candidate order
+    for band, candidate in _stored_candidates(wanted):
+        row = stored_rows.get(candidate.article_id)
+        if row is None:
+            row = stored_rows[candidate.article_id] = len(stored_minhashes)
+            stored_minhashes.append(candidate.minhash)
+            stored_clusters.append(candidate.cluster_id)
+        by_band[band].append(row)
 
-    in_batch: dict[int, list[int]] = defaultdict(list)
-    new_clusters: list[StoryCluster] = []
-    for index, (article, signature) in enumerate(zip(articles, signatures, strict=True)):
-        best_cluster: StoryCluster | int | None = None
-        best_similarity = -1.0
+    offset = len(stored_minhashes)  # the batch's own articles follow the stored ones in the matrix
+    matrix = np.frombuffer(
+        b"".join(stored_minhashes) + b"".join(signature.minhash for signature in signatures), dtype="<u4"
+    ).reshape(-1, scheme.num_perm)
+    # A cluster is ("stored", id) or ("new", index into new_headlines), decided in order.
+    clusters: list[tuple[bool, int]] = [(True, cluster_id) for cluster_id in stored_clusters]
+    new_headlines: list[str] = []
+    for index, signature in enumerate(signatures):
+        rows: list[int] = []
         seen: set[int] = set()
         for band in signature.band_hashes:
-            for article_id in by_band.get(band, ()):
-                if article_id in seen or article_id not in stored:
-                    continue
-                seen.add(article_id)
-                cluster_id, other = stored[article_id]
-                if cluster_id is not None and clustering.is_same_story(signature, other):
-                    similarity = clustering.similarity(signature, other)
-                    if similarity > best_similarity:
-                        best_cluster, best_similarity = cluster_id, similarity
-            for other_index in in_batch.get(band, ()):
-                if -1 - other_index in seen:
-                    continue
-                seen.add(-1 - other_index)
-                other = signatures[other_index]
-                if clustering.is_same_story(signature, other):
-                    similarity = clustering.similarity(signature, other)
-                    if similarity > best_similarity:
-                        best_cluster, best_similarity = articles[other_index].cluster, similarity
-        if best_cluster is None:
-            best_cluster = StoryCluster(headline=article.title[:1000])
-            new_clusters.append(best_cluster)
-        if isinstance(best_cluster, StoryCluster):
-            article.cluster = best_cluster
-        else:
-            article.cluster_id = best_cluster
+            for row in by_band.get(band, ()):
+                if row not in seen:
+                    seen.add(row)
+                    rows.append(row)
+        best: tuple[bool, int] | None = None
+        if rows:
+            equal = np.count_nonzero(matrix[rows] == matrix[offset + index], axis=1)
+            similar = equal / scheme.num_perm >= scheme.threshold
+            if similar.any():
+                best = clusters[rows[int(np.argmax(np.where(similar, equal, -1)))]]
+        if best is None:
+            best = (False, len(new_headlines))
+            new_headlines.append(headlines[index][:1000])
+        clusters.append(best)
         for band in signature.band_hashes:
-            in_batch[band].append(index)
-    StoryCluster.objects.bulk_create(new_clusters)
+            by_band[band].append(offset + index)
+
+    new_ids = _create_clusters(new_headlines)
+    return [cluster if stored else new_ids[cluster] for stored, cluster in clusters[offset:]]
+
+
+def _create_clusters(headlines: list[str]) -> list[int]:
+    if not headlines:
+        return []
+    if connection.vendor == "postgresql":
+        # Rows come back in the order of the array, as Django's own bulk_create relies on.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO sources_storycluster (headline, created_at) "
+                "SELECT headline, %s FROM unnest(%s::varchar[]) AS h(headline) RETURNING id",
+                [timezone.now(), headlines],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    created = StoryCluster.objects.bulk_create([StoryCluster(headline=headline) for headline in headlines])
+    return [cluster.pk for cluster in created]
+
+
+# Storing ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _NewArticle:
+    key: str
+    identity: str
+    entry: ParsedEntry
+    language: str
+    content_hash: str
+    relevance: relevance.Relevance
+    signature: clustering.StorySignature
+    cluster_id: int | None = None
+
+
+# The columns of a new article, in the order of _INSERT_ARTICLES' arrays, with their PostgreSQL array types.
+_ARTICLE_ARRAYS = (
+    ("entry_key", "varchar"),
+    ("entry_id", "varchar"),
+    ("url", "varchar"),
+    ("canonical_url", "varchar"),
+    ("title", "varchar"),
+    ("summary", "text"),
+    ("content", "text"),
+    ("text", "text"),
+    ("author", "varchar"),
+    ("language", "varchar"),
+    ("published_at", "timestamptz"),
+    ("content_hash", "varchar"),
+    ("cluster_id", "bigint"),
+    ("signature", "bytea"),
+    ("relevance_score", "float8"),
+    ("is_candidate", "boolean"),
+    ("matched_terms", "jsonb"),
+    ("suggestions", "jsonb"),
+    ("triage_state", "varchar"),
+)
+_ARTICLE_COLUMNS = ", ".join(name for name, _ in _ARTICLE_ARRAYS)
+_ARTICLE_UNNEST = ", ".join(f"%s::{kind}[]" for _, kind in _ARTICLE_ARRAYS)
+_INSERT_ARTICLES = " ".join(  # constant column names and types; every value is a bound parameter
+    [
+        "INSERT INTO sources_article",
+        f"(feed_id, fetched_at, updated_at, update_count, dismissal_reason, dismissal_note, {_ARTICLE_COLUMNS})",
+        f"SELECT %s, %s, %s, 0, '', '', * FROM unnest({_ARTICLE_UNNEST})",  # noqa: S608
+        "ON CONFLICT (feed_id, entry_key) DO NOTHING RETURNING id, entry_key",
+    ]
+)
+
+
+def _insert_articles(feed: Feed, now: datetime, articles: list[_NewArticle]) -> dict[str, int]:
+    """Insert new articles in one statement; returns their ids by entry key.
+
+    An entry that another worker stored in the meantime is left as that worker
+    stored it (the unique constraint decides) and is missing from the result.
+    """
+    columns: list[list] = [[] for _ in _ARTICLE_ARRAYS]
     for article in articles:
-        if article.cluster_id is None and article.cluster is not None:
-            article.cluster_id = article.cluster.pk
-    return len(new_clusters)
+        entry, result = article.entry, article.relevance
+        values = (
+            article.key,
+            article.identity,
+            entry.link,
+            _canonical_url(entry.link),
+            entry.title,
+            entry.summary_html,
+            entry.content_html,
+            entry.text,
+            entry.author,
+            article.language,
+            entry.published,
+            article.content_hash,
+            article.cluster_id,
+            article.signature.to_bytes(),
+            _score(result),
+            bool(result.is_candidate),
+            json.dumps(_matched_terms(result)),
+            json.dumps(_suggestions(result)),
+            TriageState.CANDIDATE if result.is_candidate else TriageState.NEW,
+        )
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_ARTICLES, [feed.pk, now, now, *columns])
+            return {key: article_id for article_id, key in cursor.fetchall()}
+    names = [name for name, _ in _ARTICLE_ARRAYS]
+    rows = []
+    for values in zip(*columns, strict=True):
+        fields = dict(zip(names, values, strict=True))
+        fields["matched_terms"] = json.loads(fields["matched_terms"])
+        fields["suggestions"] = json.loads(fields["suggestions"])
+        rows.append(Article(feed=feed, fetched_at=now, updated_at=now, **fields))
+    Article.objects.bulk_create(rows, ignore_conflicts=True)
+    stored = Article.objects.filter(feed=feed, entry_key__in=[row.entry_key for row in rows], fetched_at=now)
+    return dict(stored.values_list("entry_key", "id"))
 
 
 def _insert_bands(rows: Iterable[tuple[int, int]]) -> None:
@@ -252,16 +434,15 @@ def _insert_bands(rows: Iterable[tuple[int, int]]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO sources_articleband (article_id, band_hash) "
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
                 [[row[0] for row in rows], [row[1] for row in rows]],
             )
         return
     ArticleBand.objects.bulk_create(
-        [ArticleBand(article_id=article_id, band_hash=band) for article_id, band in rows], batch_size=500
+        [ArticleBand(article_id=article_id, band_hash=band) for article_id, band in rows],
+        batch_size=500,
+        ignore_conflicts=True,
     )
-
-
-# Storing ----------------------------------------------------------------------
 
 
 def store_entries(feed: Feed, entries: Sequence[ParsedEntry], now: datetime | None = None) -> StoreResult:
@@ -270,8 +451,8 @@ def store_entries(feed: Feed, entries: Sequence[ParsedEntry], now: datetime | No
     All in one transaction, in a handful of statements whatever the number of
     entries. An entry that changes on every fetch is rewritten at most
     ``ARTICLE_MAX_UPDATES`` times. The unique constraint on (feed, entry_key)
-    backs the identity, so a racing worker's insert becomes an update here,
-    never a second row.
+    backs the identity, so an entry that a racing worker inserted first stays
+    that worker's row and is counted here as a duplicate, never stored twice.
     """
     now = now or timezone.now()
     result = StoreResult(entries=len(entries))
@@ -287,58 +468,88 @@ def store_entries(feed: Feed, entries: Sequence[ParsedEntry], now: datetime | No
         return result
 
     with transaction.atomic():
-        _relax_durability()
+        relax_durability()
         existing = {
-            row["entry_key"]: row
-            for row in Article.objects.filter(feed=feed, entry_key__in=list(unique)).values(
-                "id", "entry_key", "content_hash", "update_count", "triage_state"
+            row[0]: row
+            for row in Article.objects.filter(feed=feed, entry_key__in=list(unique)).values_list(
+                "entry_key", "id", "content_hash", "update_count", "triage_state"
             )
         }
-        fresh: list[Article] = []
-        signatures: list[clustering.StorySignature] = []
+        fresh: list[_NewArticle] = []
         changed: list[Article] = []
         for key, (identity, entry) in unique.items():
+            content_hash = entry.content_hash()
+            language = entry.language or feed.language
             row = existing.get(key)
             if row is not None:
-                if row["content_hash"] == entry.content_hash() or row["update_count"] >= settings.ARTICLE_MAX_UPDATES:
+                _, article_id, stored_hash, update_count, triage_state = row
+                if stored_hash == content_hash or update_count >= settings.ARTICLE_MAX_UPDATES:
                     result.duplicates += 1
                     continue
-                article = Article(
-                    id=row["id"], feed=feed, entry_key=key, triage_state=row["triage_state"], fetched_at=now
-                )
-                _fill(article, entry, feed, now)
-                article.update_count = row["update_count"] + 1
-                _apply_relevance(article, relevance.score_article(article.title, article.text, article.language))
+                article = Article(id=article_id, feed=feed, entry_key=key, triage_state=triage_state, fetched_at=now)
+                _fill(article, entry, feed, now, content_hash)
+                article.update_count = update_count + 1
+                _apply_relevance(article, relevance.score_article(article.title, article.text, language))
                 changed.append(article)
                 continue
-            article = Article(feed=feed, entry_key=key, entry_id=identity, fetched_at=now)
-            _fill(article, entry, feed, now)
-            _apply_relevance(article, relevance.score_article(article.title, article.text, article.language))
-            signature = clustering.story_signature(article.title, article.text, article.language)
-            article.signature = signature.to_bytes()
-            fresh.append(article)
-            signatures.append(signature)
+            fresh.append(
+                _NewArticle(
+                    key=key,
+                    identity=identity,
+                    entry=entry,
+                    language=language,
+                    content_hash=content_hash,
+                    relevance=relevance.score_article(entry.title, entry.text, language),
+                    signature=clustering.story_signature(entry.title, entry.text, language),
+                )
+            )
 
+        stored: list[StoredArticle] = []
         if fresh:
-            assign_clusters(fresh, signatures)
-            Article.objects.bulk_create(
-                fresh,
-                update_conflicts=True,
-                unique_fields=["feed", "entry_key"],
-                update_fields=["updated_at"],
+            cluster_ids = assign_clusters(
+                [article.entry.title for article in fresh], [article.signature for article in fresh]
             )
-            _insert_bands(
-                (article.pk, band)
-                for article, signature in zip(fresh, signatures, strict=True)
-                for band in set(signature.band_hashes)
-            )
+            for article, cluster_id in zip(fresh, cluster_ids, strict=True):
+                article.cluster_id = cluster_id
+            ids = _insert_articles(feed, now, fresh)
+            result.duplicates += len(fresh) - len(ids)
+            fresh = [article for article in fresh if article.key in ids]
+            _insert_bands((ids[article.key], band) for article in fresh for band in set(article.signature.band_hashes))
+            stored += [
+                StoredArticle(
+                    id=ids[article.key],
+                    entry_id=article.identity,
+                    url=article.entry.link,
+                    title=article.entry.title,
+                    language=article.language,
+                    is_candidate=bool(article.relevance.is_candidate),
+                    relevance_score=_score(article.relevance),
+                    cluster_id=article.cluster_id,
+                    suggestions=_suggestions(article.relevance),
+                )
+                for article in fresh
+            ]
         if changed:
             Article.objects.bulk_update(changed, _UPDATED_FIELDS, batch_size=200)
+            stored += [
+                StoredArticle(
+                    id=article.pk,
+                    entry_id=article.entry_id or "",
+                    url=article.url,
+                    title=article.title,
+                    language=article.language,
+                    is_candidate=article.is_candidate,
+                    relevance_score=article.relevance_score,
+                    cluster_id=article.cluster_id,
+                    suggestions=article.suggestions,
+                )
+                for article in changed
+            ]
 
     result.new = len(fresh)
     result.updated = len(changed)
-    result.articles = fresh + changed
-    result.candidates = sum(1 for article in result.articles if article.is_candidate)
+    result.articles = stored
+    result.candidates = sum(1 for article in stored if article.is_candidate)
     return result
 
 
@@ -423,19 +634,6 @@ _FEED_FIELDS = [
 ]
 
 
-def _relax_durability() -> None:
-    """Let PostgreSQL acknowledge this transaction's commit before it reaches the disk.
-
-    Everything ingestion writes can be rebuilt by fetching the feeds again, and
-    a fsync per feed would cap the workers at the disk's flush rate. A crash
-    loses at most the last fraction of a second of ingestion (never corrupts
-    it), and those feeds are fetched again when they fall due.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
 def ingest_feed(feed: Feed, source: str | None = None, lease_token=None) -> IngestReport:
     """Fetch, parse and store one feed, reschedule it and log the attempt.
 
@@ -492,9 +690,11 @@ def ingest_feed(feed: Feed, source: str | None = None, lease_token=None) -> Inge
     feed.updated_at = timezone.now()
     changes = {name: getattr(feed, name) for name in _FEED_FIELDS}
     with transaction.atomic():
-        _relax_durability()
-        if lease_token is not None:  # release the per-feed lock in the same transaction
-            Feed.objects.filter(pk=feed.pk, lease_token=lease_token).update(lease_token=None, lease_expires_at=None)
+        relax_durability()
+        if lease_token is not None:  # release the per-feed lock in the same statement, if this worker still holds it
+            held = Q(lease_token=lease_token)
+            changes["lease_token"] = Case(When(held, then=None), default=F("lease_token"))
+            changes["lease_expires_at"] = Case(When(held, then=None), default=F("lease_expires_at"))
         Feed.objects.filter(pk=feed.pk).update(**changes)
         FetchLog.objects.create(
             feed=feed,

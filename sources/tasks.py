@@ -8,14 +8,26 @@ django-celery-beat PeriodicTask, editable in the admin); it enqueues one
 import logging
 
 from celery import shared_task
+from celery.signals import task_prerun
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from sources.ingestion import ingest_feed_locked
 from sources.models import Feed
 from sources.services import claim_due_feeds
 
 logger = logging.getLogger(__name__)
+
+
+@task_prerun.connect(weak=False)
+def _reuse_database_connections(**kwargs) -> None:
+    """Keep a worker's database connection across tasks, as Django keeps one across requests.
+
+    Celery's own fixup would close it around every task (see CELERY_DB_REUSE_MAX
+    in the settings); this closes it only when it is broken or older than
+    CONN_MAX_AGE, and re-arms the health check.
+    """
+    close_old_connections()
 
 
 @shared_task(name="sources.dispatch_due_feeds", ignore_result=True, soft_time_limit=50, time_limit=60)

@@ -196,6 +196,11 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Celery's Django fixup closes every database connection around every task
+# unless this is set, so each task would pay for a new PostgreSQL backend.
+# Workers instead apply CONN_MAX_AGE and the health checks before each task,
+# as Django does per request (sources/tasks.py).
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000, minimum=1)
 
 # Security. Production defaults are strict; a deployment behind a TLS-terminating
 # proxy sets SECURE_PROXY_SSL_HEADER=true.
@@ -222,6 +227,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
 
 def env_rate(name: str, default: str) -> str | None:
     """A request rate such as ``60/minute`` (second, minute, hour or day); ``off`` for no limit."""

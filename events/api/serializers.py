@@ -1,11 +1,12 @@
 """Events, their parts and the reference data in the API.
 
-Responses are built by plain functions (``represent_*``) rather than by
-DRF's field-by-field machinery: a page of 100 events holds some 1,500
-nested objects, and the generic path spends most of its time on calls per
-field. The serializer classes still declare every field, so they validate
-requests and describe both directions in the OpenAPI document; the tests
-check that each response matches that description.
+Event responses are built by plain functions (``represent_*``) from the
+rows of ``events.api.rows`` rather than by DRF's field-by-field machinery: a
+page of 100 events holds some 1,500 nested objects, and the generic path
+spends most of its time on calls per field. The serializer classes still
+declare every field, so they validate requests and describe both directions
+in the OpenAPI document; the tests check that each response matches that
+description.
 
 Writes go through the models' own validation (``full_clean``), as in the
 admin, inside one transaction: an event and all its parts are saved, or
@@ -49,6 +50,19 @@ def actor_ref(actor: Actor | None) -> dict | None:
     if actor is None:
         return None
     return {"id": str(actor.public_id), "name": actor.name, "kind": actor.kind, "iso_code": actor.iso_code}
+
+
+def _actor(row: dict, prefix: str) -> dict | None:
+    """The actor whose columns in ``row`` start with ``prefix``, as a reference."""
+    public_id = row[f"{prefix}public_id"]
+    if public_id is None:
+        return None
+    return {
+        "id": str(public_id),
+        "name": row[f"{prefix}name"],
+        "kind": row[f"{prefix}kind"],
+        "iso_code": row[f"{prefix}iso_code"],
+    }
 
 
 def weapon_system_ref(system: WeaponSystem | None) -> dict | None:
@@ -227,17 +241,23 @@ class TransferItemSerializer(_PartSerializer):
         ]
 
 
-def represent_item(item: TransferItem) -> dict:
+def represent_item(row: dict) -> dict:
     return {
-        "id": item.pk,
-        "weapon_system": weapon_system_ref(item.weapon_system),
-        "category": item.category,
-        "quantity_min": item.quantity_min,
-        "quantity_max": item.quantity_max,
-        "qualifier": item.qualifier,
-        "original_wording": item.original_wording,
-        "unit": item.unit,
-        "note": item.note,
+        "id": row["id"],
+        "weapon_system": None
+        if row["weapon_system__public_id"] is None
+        else {
+            "id": str(row["weapon_system__public_id"]),
+            "designation": row["weapon_system__designation"],
+            "category": row["weapon_system__category"],
+        },
+        "category": row["category"],
+        "quantity_min": row["quantity_min"],
+        "quantity_max": row["quantity_max"],
+        "qualifier": row["qualifier"],
+        "original_wording": row["original_wording"],
+        "unit": row["unit"],
+        "note": row["note"],
     }
 
 
@@ -257,16 +277,17 @@ class EventLocationSerializer(_PartSerializer):
         fields = ["id", "name", "country", "latitude", "longitude", "geo_precision", "role", "note"]
 
 
-def represent_location(location: EventLocation) -> dict:
+def represent_location(row: dict) -> dict:
+    latitude, longitude = row["latitude"], row["longitude"]
     return {
-        "id": location.pk,
-        "name": location.name,
-        "country": actor_ref(location.country),
-        "latitude": float(location.latitude) if location.latitude is not None else None,
-        "longitude": float(location.longitude) if location.longitude is not None else None,
-        "geo_precision": location.geo_precision,
-        "role": location.role,
-        "note": location.note,
+        "id": row["id"],
+        "name": row["name"],
+        "country": _actor(row, "country__"),
+        "latitude": float(latitude) if latitude is not None else None,
+        "longitude": float(longitude) if longitude is not None else None,
+        "geo_precision": row["geo_precision"],
+        "role": row["role"],
+        "note": row["note"],
     }
 
 
@@ -286,13 +307,20 @@ class ViolationSerializer(_PartSerializer):
         fields = ["id", "provision", "rationale", "assessment", "assessed_by"]
 
 
-def represent_violation(violation: Violation) -> dict:
+def represent_violation(row: dict) -> dict:
+    number, paragraph = row["provision__resolution__number"], row["provision__paragraph"]
     return {
-        "id": violation.pk,
-        "provision": provision_ref(violation.provision),
-        "rationale": violation.rationale,
-        "assessment": violation.assessment,
-        "assessed_by": actor_ref(violation.assessed_by),
+        "id": row["id"],
+        "provision": {
+            "id": str(row["provision__public_id"]),
+            "label": f"{number} para {paragraph}",
+            "paragraph": paragraph,
+            "resolution": number,
+            "regime": row["provision__resolution__regime__slug"],
+        },
+        "rationale": row["rationale"],
+        "assessment": row["assessment"],
+        "assessed_by": _actor(row, "assessed_by__"),
     }
 
 
@@ -324,18 +352,34 @@ class CitationSerializer(_PartSerializer):
         ]
 
 
-def represent_citation(citation: Citation) -> dict:
+def represent_citation(row: dict) -> dict:
+    publisher_id = row["document__publisher__public_id"]
     return {
-        "id": citation.pk,
-        "document": document_ref(citation.document),
-        "stance": citation.stance,
-        "claimant": actor_ref(citation.claimant),
-        "excerpt": citation.excerpt,
-        "locator": citation.locator,
-        "credibility": citation.credibility,
-        "reliability": citation.reliability,
-        "admiralty_rating": citation.admiralty_rating,
-        "note": citation.note,
+        "id": row["id"],
+        "document": {
+            "id": str(row["document__public_id"]),
+            "title": row["document__title"],
+            "url": row["document__url"],
+            "kind": row["document__kind"],
+            "language": row["document__language"],
+            "published_at": iso_datetime(row["document__published_at"]),
+            "publisher": None
+            if publisher_id is None
+            else {
+                "id": str(publisher_id),
+                "name": row["document__publisher__name"],
+                "kind": row["document__publisher__kind"],
+                "reliability": row["document__publisher__reliability"],
+            },
+        },
+        "stance": row["stance"],
+        "claimant": _actor(row, "claimant__"),
+        "excerpt": row["excerpt"],
+        "locator": row["locator"],
+        "credibility": row["credibility"],
+        "reliability": row["reliability"],
+        "admiralty_rating": f"{row['reliability'] or 'F'}{row['credibility']}",
+        "note": row["note"],
     }
 
 
@@ -355,8 +399,18 @@ class EventLinkSerializer(_PartSerializer):
         fields = ["id", "target", "relation", "rationale"]
 
 
-def represent_link(link: EventLink) -> dict:
-    return {"id": link.pk, "target": event_ref(link.target), "relation": link.relation, "rationale": link.rationale}
+def represent_link(row: dict) -> dict:
+    return {
+        "id": row["id"],
+        "target": {
+            "id": str(row["target__public_id"]),
+            "title": row["target__title"],
+            "kind": row["target__kind"],
+            "start_date": iso_date(row["target__start_date"]),
+        },
+        "relation": row["relation"],
+        "rationale": row["rationale"],
+    }
 
 
 # Events ----------------------------------------------------------------------------------
@@ -384,27 +438,24 @@ class ReviewSerializer(serializers.Serializer):
     )
 
 
-def _username(user) -> str | None:
-    return user.get_username() if user is not None else None
-
-
-def represent_review(event: Event) -> dict:
+def represent_review(row: dict) -> dict:
+    revision_of = row["revision_of__public_id"]
     return {
-        "created_by": _username(event.created_by),
-        "updated_by": _username(event.updated_by),
-        "submitted_by": _username(event.submitted_by),
-        "submitted_at": iso_datetime(event.submitted_at),
-        "reviewed_by": _username(event.reviewed_by),
-        "reviewed_at": iso_datetime(event.reviewed_at),
-        "note": event.review_note,
-        "withdrawn_at": iso_datetime(event.withdrawn_at),
-        "withdrawal_reason": event.withdrawal_reason,
-        "revision_of": str(event.revision_of.public_id) if event.revision_of_id else None,
+        "created_by": row["created_by__username"],
+        "updated_by": row["updated_by__username"],
+        "submitted_by": row["submitted_by__username"],
+        "submitted_at": iso_datetime(row["submitted_at"]),
+        "reviewed_by": row["reviewed_by__username"],
+        "reviewed_at": iso_datetime(row["reviewed_at"]),
+        "note": row["review_note"],
+        "withdrawn_at": iso_datetime(row["withdrawn_at"]),
+        "withdrawal_reason": row["withdrawal_reason"],
+        "revision_of": str(revision_of) if revision_of is not None else None,
     }
 
 
-# The parts an event carries in the API: (field, serializer class, related name, represent).
-PART_FIELDS: tuple[tuple[str, type[_PartSerializer], str, Callable[[Any], dict]], ...] = (
+# The parts an event carries in the API: (field, serializer class, related name, represent a row).
+PART_FIELDS: tuple[tuple[str, type[_PartSerializer], str, Callable[[dict], dict]], ...] = (
     ("items", TransferItemSerializer, "items", represent_item),
     ("locations", EventLocationSerializer, "locations", represent_location),
     ("violations", ViolationSerializer, "violations", represent_violation),
@@ -459,32 +510,34 @@ class EventSerializer(serializers.ModelSerializer):
 
     # Reading ---------------------------------------------------------------------
 
-    def to_representation(self, event: Event) -> dict:
+    def to_representation(self, row: dict) -> dict:
+        """``row`` comes from ``events.api.rows``, with its parts attached."""
+        public_id = row["public_id"]
         data = {
-            "id": str(event.public_id),
-            "url": f"{self.context.get('event_url_prefix', '')}{event.public_id}/",
-            "title": event.title,
-            "summary": event.summary,
-            "kind": event.kind,
-            "supplier": actor_ref(event.supplier),
-            "recipient": actor_ref(event.recipient),
-            "intermediaries": [actor_ref(actor) for actor in event.intermediaries.all()],
-            "start_date": iso_date(event.start_date),
-            "end_date": iso_date(event.end_date),
-            "date_precision": event.date_precision,
-            "claim_status": event.claim_status,
-            "review_state": event.review_state,
-            "version": event.version,
-            "published_at": iso_datetime(event.published_at),
-            "created_at": iso_datetime(event.created_at),
-            "updated_at": iso_datetime(event.updated_at),
+            "id": str(public_id),
+            "url": f"{self.context.get('event_url_prefix', '')}{public_id}/",
+            "title": row["title"],
+            "summary": row["summary"],
+            "kind": row["kind"],
+            "supplier": _actor(row, "supplier__"),
+            "recipient": _actor(row, "recipient__"),
+            "intermediaries": [_actor(actor, "actor__") for actor in row["intermediaries"]],
+            "start_date": iso_date(row["start_date"]),
+            "end_date": iso_date(row["end_date"]),
+            "date_precision": row["date_precision"],
+            "claim_status": row["claim_status"],
+            "review_state": row["review_state"],
+            "version": row["version"],
+            "published_at": iso_datetime(row["published_at"]),
+            "created_at": iso_datetime(row["created_at"]),
+            "updated_at": iso_datetime(row["updated_at"]),
         }
-        for field, _, related_name, represent in PART_FIELDS:
-            data[field] = [represent(part) for part in getattr(event, related_name).all()]
-        data["review"] = represent_review(event) if self.context.get("staff") else None
+        for field, _, _, represent in PART_FIELDS:
+            data[field] = [represent(part) for part in row[field]]
+        data["review"] = represent_review(row) if self.context.get("staff") else None
         actions = self.context.get("allowed_actions")
         if data["review"] is not None and actions is not None:
-            data["review"]["allowed_actions"] = actions(event)
+            data["review"]["allowed_actions"] = actions
         return data
 
     # Writing ---------------------------------------------------------------------

@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 from events import workflow
 from events.api import exports
 from events.api.renderers import CsvRenderer, GeoJsonRenderer, StixRenderer
+from events.api.rows import attach_parts, event_rows, load_event
 from events.api.serializers import (
     ActorRefSerializer,
     ActorSerializer,
@@ -89,12 +90,12 @@ def visible_events(user) -> QuerySet:
 
 
 def with_parts(queryset: QuerySet, staff: bool) -> QuerySet:
-    """Everything a response nests, in a fixed number of queries (one per kind of part), whatever the page size."""
+    """Events as model instances with everything the file exports nest, in one query per kind of part."""
     links = EventLink.objects.select_related("target")
     if not staff:
         # A reader must not learn the titles of unpublished events through links.
         links = links.filter(target__review_state=ReviewState.PUBLISHED)
-    queryset = queryset.select_related("supplier", "recipient").prefetch_related(
+    return queryset.select_related("supplier", "recipient").prefetch_related(
         Prefetch("intermediaries", queryset=Actor.objects.all()),
         Prefetch("items", queryset=TransferItem.objects.select_related("weapon_system")),
         Prefetch("locations", queryset=EventLocation.objects.select_related("country")),
@@ -105,9 +106,6 @@ def with_parts(queryset: QuerySet, staff: bool) -> QuerySet:
         Prefetch("citations", queryset=Citation.objects.select_related("document__publisher", "claimant")),
         Prefetch("links_out", queryset=links),
     )
-    if staff:
-        queryset = queryset.select_related("revision_of", "created_by", "updated_by", "submitted_by", "reviewed_by")
-    return queryset
 
 
 class EventPermission(BasePermission):
@@ -227,18 +225,13 @@ class EventViewSet(
         if self.action == "deleted":
             # An event that left and came back is not deleted for the reader.
             return EventTombstone.objects.exclude(public_id__in=Event.objects.published().values("public_id"))
-        return with_parts(visible_events(self.request.user), self.staff)
+        return visible_events(self.request.user)
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
         context["staff"] = self.staff
         context["event_url_prefix"] = self.request.build_absolute_uri(reverse("events-api:event-list"))
         context["visible_events"] = visible_events(self.request.user)
-        if self.detail:
-            user = self.request.user
-            context["allowed_actions"] = lambda event: [
-                "revise" if name == "start_revision" else name for name in workflow.allowed_actions(user, event)
-            ]
         return context
 
     def _url_of(self) -> Callable[[Event], str]:
@@ -250,16 +243,17 @@ class EventViewSet(
     def list(self, request: Request, *args, **kwargs) -> Response | StreamingHttpResponse:
         queryset = self.filter_queryset(self.get_queryset())
         if getattr(request.accepted_renderer, "is_export", False):
-            events = keyset_batches(queryset, self.paginator.ordering_fields(request, self), EXPORT_BATCH)
-            return self._export(events, streaming=True)
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+            ordering = self.paginator.ordering_fields(request, self)
+            return self._export(keyset_batches(with_parts(queryset, self.staff), ordering, EXPORT_BATCH), True)
+        page = self.paginate_queryset(event_rows(queryset, self.staff))
+        rows = attach_parts(page, self.staff)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response | StreamingHttpResponse:
         event = self.get_object()
         if getattr(request.accepted_renderer, "is_export", False):
-            return self._export([event], streaming=False)
-        return Response(self.get_serializer(event).data)
+            return self._export([with_parts(Event.objects.all(), self.staff).get(pk=event.pk)], streaming=False)
+        return self._respond(event)
 
     def _export(self, events: Iterable[Event], streaming: bool) -> StreamingHttpResponse:
         renderer = self.request.accepted_renderer
@@ -284,22 +278,17 @@ class EventViewSet(
 
     # Writing ----------------------------------------------------------------------------
 
-    def _reload(self, event: Event) -> Event:
-        return with_parts(Event.objects.all(), self.staff).get(pk=event.pk)
-
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        event = serializer.save()
-        return Response(self.get_serializer(self._reload(event)).data, status=status.HTTP_201_CREATED)
+        return self._respond(serializer.save(), status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         event = self.get_object()
         self._check_editable(event)
         serializer = self.get_serializer(event, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
-        event = serializer.save()
-        return Response(self.get_serializer(self._reload(event)).data)
+        return self._respond(serializer.save())
 
     def _check_editable(self, event: Event) -> None:
         if workflow.can_edit(self.request.user, event):
@@ -321,7 +310,14 @@ class EventViewSet(
     # Review -----------------------------------------------------------------------------
 
     def _respond(self, event: Event, code: int = status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(self._reload(event)).data, status=code)
+        """The event as it is now, with the actions the caller may take on it (for staff)."""
+        context = self.get_serializer_context()
+        if self.staff:
+            event.refresh_from_db()
+            allowed = workflow.allowed_actions(self.request.user, event)
+            context["allowed_actions"] = ["revise" if name == "start_revision" else name for name in allowed]
+        row = load_event(event, self.staff)
+        return Response(EventSerializer(row, context=context).data, status=code)
 
     @_action_schema(
         "Submit for review (analysts)",

@@ -73,7 +73,8 @@ class Article(models.Model):
     racing on one feed can never store an entry twice.
     """
 
-    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="articles")
+    # No index of its own: the unique (feed, entry_key) constraint and sources_article_feed_pub lead with it.
+    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="articles", db_index=False)
     entry_key = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the entry's identity.")
     entry_id = models.CharField(
         "entry id", max_length=2000, help_text="The entry's guid, else its link, else a content hash."
@@ -110,10 +111,23 @@ class Article(models.Model):
     dismissal_reason = models.CharField(max_length=32, choices=DismissalReason.choices, blank=True)
     dismissal_note = models.TextField(blank=True)
     triaged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # partial index in Meta
     )
     triaged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    event = models.ForeignKey("events.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles")
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        db_index=False,  # partial index in Meta
+    )
     document = models.ForeignKey(
         "sources.Document",
         on_delete=models.SET_NULL,
@@ -121,6 +135,7 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
         help_text="The archived document made from this article when an event cited it.",
+        db_index=False,  # partial index in Meta
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -161,6 +176,15 @@ class Article(models.Model):
             models.Index(fields=["relevance_score"], name="sources_article_score"),
             # Finding the article an event's document came from.
             models.Index(fields=["canonical_url"], name="sources_article_canonical"),
+            # The few articles an analyst has handled: an event's articles, a document's
+            # articles, and the SET NULL when either is deleted. Partial, because almost
+            # every article has none of these, and a full index would take an entry for
+            # each NULL on every insert.
+            models.Index(fields=["event"], condition=Q(event__isnull=False), name="sources_article_event"),
+            models.Index(fields=["document"], condition=Q(document__isnull=False), name="sources_article_document"),
+            models.Index(
+                fields=["triaged_by"], condition=Q(triaged_by__isnull=False), name="sources_article_triaged_by"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -178,17 +202,22 @@ class ArticleBand(models.Model):
     finding the candidates for a new article is an index look-up on
     ``band_hash`` however many articles are stored; ``is_same_story`` then
     confirms or rejects each candidate.
+
+    Every article writes a dozen of these rows, so the table is kept to the one
+    index the look-up needs: the primary key (band_hash, article), read
+    backwards for the most recent articles per band hash, without a sort. There
+    is no surrogate id, no index on the article and no foreign-key constraint
+    (each cost as much as the rows themselves); an article's rows are deleted
+    with it by ``delete_article_bands``, through the primary key, since the
+    article's signature lists its band hashes. A row left behind would only
+    point at a missing article, which the look-up skips.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
+    pk = models.CompositePrimaryKey("band_hash", "article")
     band_hash = models.BigIntegerField()
-
-    class Meta:
-        indexes = [
-            # Candidate look-up in sources.ingestion: the most recent articles per band hash,
-            # read backwards from this index without a sort.
-            models.Index(fields=["band_hash", "article"], name="sources_articleband_hash"),
-        ]
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, related_name="bands", db_constraint=False, db_index=False
+    )
 
     def __str__(self) -> str:
         return f"{self.band_hash} -> {self.article_id}"
@@ -201,3 +230,13 @@ class CandidateArticle(Article):
         proxy = True
         verbose_name = "triage queue item"
         verbose_name_plural = "triage queue"
+
+
+def delete_article_bands(sender, instance: Article, **kwargs) -> None:
+    """Delete a deleted article's band rows (``post_delete``), through the primary key."""
+    from sources.clustering import StorySignature
+
+    if not instance.signature:
+        return
+    bands = StorySignature.from_bytes(bytes(instance.signature)).band_hashes
+    ArticleBand.objects.filter(band_hash__in=set(bands), article_id=instance.pk).delete()

@@ -92,3 +92,10 @@ def test_huge_and_hostile_query_values_are_a_400_not_a_500(anonymous):
     assert_error(anonymous.get("/api/v1/events/", {"supplier": ",".join(["KP"] * 500)}), 400, "invalid")
     assert_error(anonymous.get("/api/v1/events/", {"updated_since": "9999-99-99T99:99"}), 400, "invalid")
     assert_error(anonymous.get("/api/v1/events/", {"date_from": "0000-01-01"}), 400, "invalid")
+
+
+def test_an_address_without_its_final_slash_is_redirected_keeping_the_method(team, client_for):
+    response = client_for(team.alice).post("/api/v1/events?format=json", {}, format="json")
+
+    assert response.status_code == 308
+    assert response["Location"] == "/api/v1/events/?format=json"

@@ -200,7 +200,8 @@ def _reverse(field: str) -> str:
 
 
 def _value(row: Any, name: str) -> Any:
-    value = getattr(row, name)
+    """The value of a sort key in a row: a model instance, or a dict from ``values()``."""
+    value = row["id" if name == "pk" else name] if isinstance(row, dict) else getattr(row, name)
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):

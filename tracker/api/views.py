@@ -1,6 +1,7 @@
 """Pieces every API view shares."""
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -37,8 +38,20 @@ class JsonResponsesMixin:
 
 
 @csrf_exempt  # answers every method with a 404, and changes nothing
-def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
-    """Any address under /api/ that no endpoint answers: the API's 404, not the site's HTML page."""
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any address under /api/ that no endpoint answers: the API's 404, not the site's HTML page.
+
+    An address that lacks only its final slash is redirected with 308, which
+    keeps the method and the body (a 301 would turn a POST into a GET).
+    """
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(f"{request.path}/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{request.path}/" + (f"?{query}" if query else ""), status=308)
     return JsonResponse(
         {"status": 404, "code": "not_found", "detail": "No endpoint at this address; see /api/docs/."}, status=404
     )
