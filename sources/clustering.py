@@ -74,9 +74,15 @@ _CJK_RANGES = (
     (0x4E00, 0x9FFF),
     (0xAC00, 0xD7AF),
 )
-# Which characters of the Basic Multilingual Plane belong to words (letters and digits); all others separate
-# words. Code points past it are looked up as U+FFFF, which counts as a letter.
-_WORD_CHARACTER = np.array([chr(code).isalnum() for code in range(0xFFFF)] + [True], dtype=bool)
+# The class of each character of the Basic Multilingual Plane, one look-up per character: WORD for those that
+# belong to words (letters and digits; all others separate words), CJK for those in the ranges above. Code
+# points past the plane are looked up as U+FFFF, which counts as a letter.
+_WORD = np.uint8(1)
+_CJK = np.uint8(2)
+_CHARACTER_CLASS = np.array([chr(code).isalnum() for code in range(0xFFFF)] + [True], dtype=np.uint8)
+for _low, _high in _CJK_RANGES:
+    _CHARACTER_CLASS[_low : _high + 1] |= _CJK
+_FIRST_FULL_WIDTH = 0xFF01
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 # An odd 64-bit multiplier per position in a word (the last one serves longer words): "ab" and "ba" differ.
 _POSITION_MULTIPLIERS = _constants("position", 64) | np.uint64(1)
@@ -108,26 +114,26 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
-def _mostly_cjk(codes: np.ndarray) -> bool:
-    sample = codes[:400]
-    cjk = sum(int(np.count_nonzero((sample >= low) & (sample <= high))) for low, high in _CJK_RANGES)
-    letters = int(np.count_nonzero(_is_word(sample)))
-    return cjk * 2 > letters
+def _character_classes(codes: np.ndarray) -> np.ndarray:
+    return _CHARACTER_CLASS[np.minimum(codes, 0xFFFF)]
 
 
-def _is_word(codes: np.ndarray) -> np.ndarray:
-    return _WORD_CHARACTER[np.minimum(codes, 0xFFFF)]
+def _mostly_cjk(classes: np.ndarray) -> bool:
+    """More CJK characters than other letters and digits among the first 400 characters."""
+    sample = classes[:400]
+    return np.count_nonzero(sample & _CJK) * 2 > np.count_nonzero(sample & _WORD)
 
 
-def _normalise(text: str) -> str:
-    """Lower case, ё as е, full-width Latin letters and digits as ASCII.
+def _normalised_code_points(text: str) -> np.ndarray:
+    """The code points of the text in lower case, ё as е, full-width Latin letters and digits as ASCII.
 
     Punctuation and spaces need no folding here: they only separate words.
     """
     text = text.lower().replace("ё", "е")
-    if FULL_WIDTH.search(text):
-        text = text.translate(FOLD_TABLE)
-    return text
+    codes = _code_points(text)
+    if len(codes) and codes.max() >= _FIRST_FULL_WIDTH and FULL_WIDTH.search(text):
+        codes = _code_points(text.translate(FOLD_TABLE))
+    return codes
 
 
 def _shingles(title: str, text: str, language: str, scheme: Scheme) -> np.ndarray:
@@ -135,9 +141,10 @@ def _shingles(title: str, text: str, language: str, scheme: Scheme) -> np.ndarra
 
     Everything happens on the array of code points, so the cost per character is numpy's, not Python's.
     """
-    codes = _code_points(_normalise(f"{title}\n{text}"))
-    cjk = language[:2] in _CJK_LANGUAGES if language else _mostly_cjk(codes)
-    in_word = _is_word(codes)
+    codes = _normalised_code_points(f"{title}\n{text}")
+    classes = _character_classes(codes)
+    cjk = language[:2] in _CJK_LANGUAGES if language else _mostly_cjk(classes)
+    in_word = (classes & _WORD).view(bool)
     if cjk:
         return _shingle_hashes(codes[in_word].astype(np.uint64), scheme.char_shingle)
     return _shingle_hashes(_word_hashes(codes, in_word), scheme.word_shingle)
@@ -187,7 +194,9 @@ def _minhash(hashes: np.ndarray, scheme: Scheme) -> np.ndarray:
     mixed ^= mixed >> shift2
     mixed *= multiplier2
     mixed ^= mixed >> shift3
-    return (mixed[:, np.newaxis] * a + b).min(axis=0)
+    permuted = np.multiply.outer(mixed, a)
+    permuted += b
+    return permuted.min(axis=0)
 
 
 def story_signature(title: str, text: str, language: str = "", scheme: Scheme = SCHEME) -> StorySignature:

@@ -434,7 +434,7 @@ def _insert_bands(rows: Iterable[tuple[int, int]]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO sources_articleband (article_id, band_hash) "
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
                 [[row[0] for row in rows], [row[1] for row in rows]],
             )
         return
