@@ -10,7 +10,11 @@ every feed has been fetched. It prints:
   the ratio to bare parsing of the same bytes (fastfeedparser alone, in this
   process, one core) measured in the same run;
 * the time to re-fetch all 200 feeds when each answers 304 Not Modified;
-* the worker's peak memory (VmHWM of the main process and its pool processes).
+* the worker's peak memory: the sum of the proportional set sizes of the main
+  process and its pool processes, sampled while they work (pages they share
+  count once), and each process's peak resident size;
+* the CPU time per new entry of the worker and of PostgreSQL, and the load
+  average, since the two share the machine's cores with whatever else runs.
 """
 
 import os
@@ -202,22 +206,105 @@ def _scratch_url(database_url: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + SCRATCH_SUFFIX))
 
 
-def _peak_memory_kib(root_pid: int) -> tuple[int, int]:
-    """(largest VmHWM, sum of VmHWM) over the worker's process group, in KiB."""
-    peaks = []
+def _group_processes(root_pid: int) -> list[Path]:
+    """/proc entries of the worker's processes: the main process and its pool, one process group."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if os.getpgid(int(entry.name)) != root_pid:
-                continue
-            status = (entry / "status").read_text()
+            if os.getpgid(int(entry.name)) == root_pid:
+                found.append(entry)
         except (OSError, ProcessLookupError):
             continue
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                peaks.append(int(line.split()[1]))
-    return (max(peaks, default=0), sum(peaks))
+    return found
+
+
+def _field_kib(text: str, name: str) -> int:
+    for line in text.splitlines():
+        if line.startswith(name + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+class _MemorySampler:
+    """The worker's memory while it works, sampled every 0.1 s.
+
+    The peak of the sum of its processes' proportional set sizes (PSS) is the
+    memory the worker takes: a page shared by the pool processes and the main
+    process they were forked from counts once, divided among them. The sum of
+    each process's peak resident size (VmHWM) is printed too; it counts shared
+    pages once per process.
+    """
+
+    def __init__(self, root_pid: int) -> None:
+        self.root_pid = root_pid
+        self.peak_pss_kib = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopping.wait(0.1):
+            total = 0
+            for entry in _group_processes(self.root_pid):
+                try:
+                    total += _field_kib((entry / "smaps_rollup").read_text(), "Pss")
+                except OSError:
+                    continue
+            self.peak_pss_kib = max(self.peak_pss_kib, total)
+
+    def stop(self) -> tuple[int, int, int]:
+        """(peak PSS of all processes, largest VmHWM, sum of VmHWM), in KiB."""
+        self.stopping.set()
+        self.thread.join()
+        peaks = []
+        for entry in _group_processes(self.root_pid):
+            try:
+                peaks.append(_field_kib((entry / "status").read_text(), "VmHWM"))
+            except OSError:
+                continue
+        return self.peak_pss_kib, max(peaks, default=0), sum(peaks)
+
+
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """CPU time (user + system) of each process so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
+class _CpuMeter:
+    """CPU time that the worker's processes and the database's backends for them spend during a run."""
+
+    def __init__(self, root_pid: int) -> None:
+        self.root_pid = root_pid
+
+    def _backends(self) -> list[int]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def __enter__(self) -> "_CpuMeter":
+        self.worker_before = _cpu_seconds([int(entry.name) for entry in _group_processes(self.root_pid)])
+        self.database_before = _cpu_seconds(self._backends())
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        worker = _cpu_seconds([int(entry.name) for entry in _group_processes(self.root_pid)])
+        database = _cpu_seconds(self._backends())
+        self.worker = sum(value - self.worker_before.get(pid, 0.0) for pid, value in worker.items())
+        self.database = sum(value - self.database_before.get(pid, 0.0) for pid, value in database.items())
 
 
 def _inner() -> None:
@@ -259,6 +346,7 @@ def _inner() -> None:
         deadline = time.monotonic() + 60
         while not app.control.ping(timeout=0.5) and time.monotonic() < deadline:
             time.sleep(0.2)
+        memory = _MemorySampler(worker.pid)
 
         def run(expected_logs: int) -> float:
             begin = time.perf_counter()
@@ -270,13 +358,17 @@ def _inner() -> None:
                 time.sleep(0.05)
             return time.perf_counter() - begin
 
-        full_seconds = run(FEEDS)
+        load_before = os.getloadavg()[0]
+        with _CpuMeter(worker.pid) as full_cpu:
+            full_seconds = run(FEEDS)
         new_entries = Article.objects.count()
         statuses = dict.fromkeys(FetchLog.objects.values_list("status", flat=True).distinct())
         Feed.objects.update(next_fetch_at=timezone.now())
-        not_modified_seconds = run(2 * FEEDS)
+        with _CpuMeter(worker.pid) as not_modified_cpu:
+            not_modified_seconds = run(2 * FEEDS)
         not_modified = FetchLog.objects.filter(status="not-modified").count()
-        largest_kib, total_kib = _peak_memory_kib(worker.pid)
+        load_after = os.getloadavg()[0]
+        peak_pss_kib, largest_kib, total_kib = memory.stop()
     finally:
         os.killpg(worker.pid, 15)
         worker.wait(timeout=30)
@@ -290,10 +382,18 @@ def _inner() -> None:
     print(f"  end to end, worker concurrency 2:          {end_to_end:>9,.0f} new entries/s "
           f"({new_entries} stored in {full_seconds:.2f} s; fetch statuses {sorted(statuses)})")  # fmt: skip
     print(f"  ratio end to end / bare parsing:           {end_to_end / bare:>9.3f}")
+    print(f"  CPU per new entry: worker {full_cpu.worker / new_entries * 1e3:.2f} ms, "
+          f"PostgreSQL {full_cpu.database / new_entries * 1e3:.2f} ms ({full_cpu.worker:.1f} s and "
+          f"{full_cpu.database:.1f} s on {os.cpu_count()} cores in {full_seconds:.1f} s)")  # fmt: skip
     print(
         f"  304 re-fetch of {FEEDS} feeds:                {not_modified_seconds:>9.2f} s ({not_modified} not modified)"
     )
-    print(f"  worker peak memory: largest process {largest_kib / 1024:.0f} MiB, all {total_kib / 1024:.0f} MiB")
+    print(f"  CPU per 304 re-fetch: worker {not_modified_cpu.worker / FEEDS * 1e3:.1f} ms, "
+          f"PostgreSQL {not_modified_cpu.database / FEEDS * 1e3:.1f} ms")  # fmt: skip
+    print(f"  worker peak memory: {peak_pss_kib / 1024:.0f} MiB for all its processes (proportional set size); "
+          f"largest process {largest_kib / 1024:.0f} MiB resident "
+          f"(sum of resident peaks {total_kib / 1024:.0f} MiB)")  # fmt: skip
+    print(f"  load average (1 min) before and after: {load_before:.2f}, {load_after:.2f}")
     print("  targets: >= 3,000 new entries/s, 304 re-fetch < 2 s, worker < 300 MB")
 
 
@@ -316,6 +416,9 @@ def main() -> None:
     env = {
         **os.environ,
         "DATABASE_URL": scratch,
+        # As a production worker runs: with DEBUG on, Django keeps the text of every query in memory.
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-" + "k" * 60,
         "FEED_ALLOW_PRIVATE_NETWORKS": "true",
         "FEED_DISPATCH_BATCH": str(FEEDS * 2),
         "LOG_LEVEL": "WARNING",

@@ -17,16 +17,13 @@ version, and signatures of different versions are never taken for one story.
 
 import hashlib
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from datasketch import MinHash
 
 from sources._term_table import FOLD_TABLE, FULL_WIDTH
-
-# datasketch's permutation scheme: 32-bit affine maps, collision-free on 32-bit shingle hashes.
-_MINHASH_SCHEME = "affine32"
 
 
 def _constants(purpose: str, count: int) -> np.ndarray:
@@ -53,9 +50,17 @@ class Scheme:
 
     @cached_property
     def permutations(self) -> tuple[np.ndarray, np.ndarray]:
-        # datasketch draws its permutations from a seeded generator: fixed seed, same hashes in every process.
-        template = MinHash(num_perm=self.num_perm, seed=1, scheme=_MINHASH_SCHEME)
-        return template.permutations
+        """The affine maps h -> a * h + b (mod 2^32) of datasketch's "affine32" MinHash with seed 1.
+
+        Drawn as datasketch draws them, from numpy's RandomState (whose stream
+        numpy keeps fixed), so the sketches equal datasketch's without importing
+        it at run time: it loads scipy, some 60 MB in every process. A test
+        holds the two equal.
+        """
+        generator = np.random.RandomState(1)
+        a = generator.randint(0, 1 << 31, self.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = generator.randint(0, 1 << 32, self.num_perm, dtype=np.uint32)
+        return a, b
 
     @cached_property
     def band_salts(self) -> np.ndarray:
@@ -82,7 +87,6 @@ _CJK = np.uint8(2)
 _CHARACTER_CLASS = np.array([chr(code).isalnum() for code in range(0xFFFF)] + [True], dtype=np.uint8)
 for _low, _high in _CJK_RANGES:
     _CHARACTER_CLASS[_low : _high + 1] |= _CJK
-_FIRST_FULL_WIDTH = 0xFF01
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 # An odd 64-bit multiplier per position in a word (the last one serves longer words): "ab" and "ba" differ.
 _POSITION_MULTIPLIERS = _constants("position", 64) | np.uint64(1)
@@ -124,38 +128,27 @@ def _mostly_cjk(classes: np.ndarray) -> bool:
     return np.count_nonzero(sample & _CJK) * 2 > np.count_nonzero(sample & _WORD)
 
 
-def _normalised_code_points(text: str) -> np.ndarray:
-    """The code points of the text in lower case, ё as е, full-width Latin letters and digits as ASCII.
+def _normalised_texts(articles: Sequence[tuple[str, str, str]]) -> list[str]:
+    """Title and text of each article in lower case, ё as е, full-width Latin letters and digits as ASCII.
 
-    Punctuation and spaces need no folding here: they only separate words.
+    Punctuation and spaces need no folding here: they only separate words. The
+    folding keeps every character at its offset.
     """
-    text = text.lower().replace("ё", "е")
-    codes = _code_points(text)
-    if len(codes) and codes.max() >= _FIRST_FULL_WIDTH and FULL_WIDTH.search(text):
-        codes = _code_points(text.translate(FOLD_TABLE))
-    return codes
+    texts = [f"{title or ''}\n{text or ''}".lower().replace("ё", "е") for title, text, _ in articles]
+    for index, text in enumerate(texts):
+        if not text.isascii() and FULL_WIDTH.search(text):
+            texts[index] = text.translate(FOLD_TABLE)
+    return texts
 
 
-def _shingles(title: str, text: str, language: str, scheme: Scheme) -> np.ndarray:
-    """32-bit hashes of the article's shingles: word n-grams, or character n-grams for Japanese and Korean.
+def _word_hashes(codes: np.ndarray, in_word: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """One 64-bit hash per word: the sum of its characters, each multiplied by a constant for its position.
 
-    Everything happens on the array of code points, so the cost per character is numpy's, not Python's.
+    ``starts`` marks the first character of each word.
     """
-    codes = _normalised_code_points(f"{title}\n{text}")
-    classes = _character_classes(codes)
-    cjk = language[:2] in _CJK_LANGUAGES if language else _mostly_cjk(classes)
-    in_word = (classes & _WORD).view(bool)
-    if cjk:
-        return _shingle_hashes(codes[in_word].astype(np.uint64), scheme.char_shingle)
-    return _shingle_hashes(_word_hashes(codes, in_word), scheme.word_shingle)
-
-
-def _word_hashes(codes: np.ndarray, in_word: np.ndarray) -> np.ndarray:
-    """One 64-bit hash per word: the sum of its characters, each multiplied by a constant for its position."""
-    if not in_word.any():
+    if not len(codes) or not in_word.any():
         return np.zeros(0, dtype=np.uint64)
     positions = np.arange(len(codes))
-    starts = in_word & ~np.concatenate(([False], in_word[:-1]))
     offset = positions - np.maximum.accumulate(np.where(starts, positions, 0))
     mixed = codes * _POSITION_MULTIPLIERS[np.minimum(offset, 63)]
     mixed[~in_word] = 0
@@ -178,25 +171,135 @@ def _shingle_hashes(units: np.ndarray, size: int) -> np.ndarray:
     return (combined >> np.uint64(32)).astype(np.uint32)
 
 
-def _minhash(hashes: np.ndarray, scheme: Scheme) -> np.ndarray:
-    """The MinHash values of 32-bit shingle hashes, exactly as datasketch's MinHash (scheme "affine32") makes them.
+def _segment_shingles(units: np.ndarray, counts: Sequence[int], size: int) -> list[np.ndarray]:
+    """The shingle hashes of each segment of ``units`` (consecutive runs of ``counts`` units), as if apart.
 
-    The same pre-mix, permutations and minimum, on the whole array at once: datasketch's ``update_batch`` calls
-    a hash function per value in Python, which was measured to be most of the signature's cost. A test holds
-    the two equal.
+    Runs of ``size`` across the whole array are hashed at once; each segment
+    keeps those that lie inside it. A segment shorter than ``size`` makes one
+    shingle of all its units, as ``_shingle_hashes`` does.
+    """
+    everything = _shingle_hashes(units, size) if len(units) >= size else np.zeros(0, dtype=np.uint32)
+    segments = []
+    offset = 0
+    for count in counts:
+        if count >= size:
+            segments.append(everything[offset : offset + count - size + 1])
+        else:
+            segments.append(_shingle_hashes(units[offset : offset + count], size))
+        offset += count
+    return segments
+
+
+def _batch_shingles(articles: Sequence[tuple[str, str, str]], scheme: Scheme) -> list[np.ndarray]:
+    """32-bit hashes of each article's shingles: word n-grams, or character n-grams for Japanese and Korean.
+
+    Everything happens on one array of code points for the whole batch (the
+    articles separated by a line break, which no word or shingle crosses), so
+    the cost per character is numpy's, not Python's, and numpy's fixed cost per
+    operation is paid once per batch rather than once per article.
+    """
+    texts = _normalised_texts(articles)
+    lengths = np.array([len(text) + 1 for text in texts])  # each with the separator after it
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    codes = _code_points("\n".join(texts) + "\n")
+    classes = _character_classes(codes)
+    in_word = (classes & _WORD).view(bool)
+    cjk = [
+        language[:2] in _CJK_LANGUAGES if language else _mostly_cjk(classes[start : start + length])
+        for (_, _, language), start, length in zip(articles, starts.tolist(), lengths.tolist(), strict=True)
+    ]
+    shingles: list[np.ndarray] = [np.zeros(0, dtype=np.uint32)] * len(articles)
+
+    word_starts = in_word & ~np.concatenate(([False], in_word[:-1]))
+    if not all(cjk):
+        words = _word_hashes(codes, in_word, word_starts)
+        words_before = np.concatenate(([0], np.cumsum(word_starts)))[np.append(starts, len(codes))]
+        counts = np.diff(words_before).tolist()
+        for index, segment in enumerate(_segment_shingles(words, counts, scheme.word_shingle)):
+            if not cjk[index]:
+                shingles[index] = segment
+    if any(cjk):
+        in_cjk_article = np.repeat(np.array(cjk), lengths) & in_word
+        characters = codes[in_cjk_article].astype(np.uint64)
+        counts = np.add.reduceat(in_cjk_article, starts).tolist()
+        wanted = [counts[index] if cjk[index] else 0 for index in range(len(articles))]
+        for index, segment in enumerate(_segment_shingles(characters, wanted, scheme.char_shingle)):
+            if cjk[index]:
+                shingles[index] = segment
+    return shingles
+
+
+def _shingles(title: str, text: str, language: str, scheme: Scheme) -> np.ndarray:
+    """32-bit hashes of one article's shingles (see ``_batch_shingles``)."""
+    return _batch_shingles([(title, text, language)], scheme)[0]
+
+
+# How many shingles are permuted in one array operation: a bound on the memory it takes (128 values each).
+_SHINGLES_PER_OPERATION = 16384
+
+
+def _batch_minhash(shingles: Sequence[np.ndarray], scheme: Scheme) -> np.ndarray:
+    """The MinHash values of each article's 32-bit shingle hashes, one row per article.
+
+    Exactly as datasketch's MinHash (scheme "affine32") makes them: the same
+    pre-mix, permutations and minimum, on whole arrays. datasketch's
+    ``update_batch`` calls a hash function per value in Python, which was
+    measured to be most of the signature's cost. A test holds the two equal.
     """
     a, b = scheme.permutations
-    if not len(hashes):
-        return np.full(scheme.num_perm, np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    values = np.full((len(shingles), scheme.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
     shift1, multiplier1, shift2, multiplier2, shift3 = _FMIX32
-    mixed = hashes ^ (hashes >> shift1)
-    mixed *= multiplier1
-    mixed ^= mixed >> shift2
-    mixed *= multiplier2
-    mixed ^= mixed >> shift3
-    permuted = np.multiply.outer(mixed, a)
-    permuted += b
-    return permuted.min(axis=0)
+    group: list[int] = []
+    size = 0
+    for index in [*range(len(shingles)), None]:
+        if index is not None and not len(shingles[index]):
+            continue
+        if group and (index is None or size + len(shingles[index]) > _SHINGLES_PER_OPERATION):
+            hashes = np.concatenate([shingles[member] for member in group])
+            mixed = hashes ^ (hashes >> shift1)
+            mixed *= multiplier1
+            mixed ^= mixed >> shift2
+            mixed *= multiplier2
+            mixed ^= mixed >> shift3
+            # One row per permutation: each article's minimum is then over a run of adjacent values.
+            permuted = np.multiply.outer(a, mixed)
+            permuted += b[:, np.newaxis]
+            bounds = np.concatenate(([0], np.cumsum([len(shingles[member]) for member in group])[:-1]))
+            values[group] = np.minimum.reduceat(permuted, bounds, axis=1).T
+            group, size = [], 0
+        if index is not None:
+            group.append(index)
+            size += len(shingles[index])
+    return values
+
+
+def _minhash(hashes: np.ndarray, scheme: Scheme) -> np.ndarray:
+    """The MinHash values of one article's shingle hashes (see ``_batch_minhash``)."""
+    return _batch_minhash([hashes], scheme)[0]
+
+
+def story_signatures(articles: Sequence[tuple[str, str, str]], scheme: Scheme = SCHEME) -> list[StorySignature]:
+    """The signature of each (title, text, language): the same, value for value, as ``story_signature`` gives.
+
+    A batch is hashed in a few dozen array operations in all, where one
+    article at a time took a few dozen each.
+    """
+    if not articles:
+        return []
+    values = _batch_minhash(_batch_shingles(articles, scheme), scheme)
+    banded = values[:, : scheme.bands * scheme.rows].reshape(len(articles), scheme.bands, scheme.rows)
+    banded = banded.astype(np.uint64)
+    mixed = banded[:, :, 0] ^ scheme.band_salts
+    for row in range(1, scheme.rows):
+        mixed = mixed * _MIX + banded[:, :, row]
+    mixed *= _MIX
+    mixed ^= mixed >> np.uint64(29)
+    band_hashes = mixed.view(np.int64).tolist()
+    sketches = values.astype("<u4", copy=False)
+    return [
+        StorySignature(band_hashes=tuple(hashes), minhash=sketch.tobytes(), version=scheme.version)
+        for hashes, sketch in zip(band_hashes, sketches, strict=True)
+    ]
 
 
 def story_signature(title: str, text: str, language: str = "", scheme: Scheme = SCHEME) -> StorySignature:
@@ -204,19 +307,7 @@ def story_signature(title: str, text: str, language: str = "", scheme: Scheme = 
 
     ``language`` (en, ko, ja...) chooses word or character shingles; without it the script decides.
     """
-    hashes = _shingles(title or "", text or "", language, scheme)
-    values = _minhash(hashes, scheme)
-    banded = values[: scheme.bands * scheme.rows].reshape(scheme.bands, scheme.rows).astype(np.uint64)
-    mixed = banded[:, 0] ^ scheme.band_salts
-    for row in range(1, scheme.rows):
-        mixed = mixed * _MIX + banded[:, row]
-    mixed *= _MIX
-    mixed ^= mixed >> np.uint64(29)
-    return StorySignature(
-        band_hashes=tuple(mixed.view(np.int64).tolist()),
-        minhash=values.astype("<u4", copy=False).tobytes(),
-        version=scheme.version,
-    )
+    return story_signatures([(title, text, language)], scheme)[0]
 
 
 def similarity(a: StorySignature, b: StorySignature) -> float:

@@ -5,6 +5,7 @@
 feed costs nothing but its own ``FetchLog`` row.
 """
 
+import binascii
 import hashlib
 import json
 import logging
@@ -19,7 +20,6 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from sources import clustering, relevance
@@ -196,121 +196,144 @@ def _fill(article: Article, entry: ParsedEntry, feed: Feed, now: datetime, conte
     article.content_hash = content_hash
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    """A stored article that shares a band hash with a new one."""
+# A stored signature (clustering.StorySignature.to_bytes) of the current scheme, read in place by the look-up:
+# a 5-byte header whose first byte is the version, the band hashes, then the MinHash values.
+_SIGNATURE_LENGTH = 5 + 8 * clustering.SCHEME.bands + 4 * clustering.SCHEME.num_perm
+_MINHASH_START = 5 + 8 * clustering.SCHEME.bands
+# How many pairs of articles are compared in one array operation: a bound on the memory it takes.
+_PAIRS_PER_COMPARISON = 4096
 
-    article_id: int
-    cluster_id: int
-    minhash: bytes
+
+@dataclass
+class _StoredCandidates:
+    """Stored articles that share a band hash with the new ones: a matrix row each."""
+
+    by_band: dict[int, list[int]]  # band hash -> rows, oldest article first
+    clusters: list[int]  # the story cluster of each row; rows are in the order of the articles' ids
+    minhashes: list[bytes]  # the MinHash values of each row
 
 
-def _stored_candidates(band_hashes: Sequence[int]) -> list[tuple[int, _Candidate]]:
-    """(band_hash, candidate) for the most recent stored articles sharing each band hash, newest first per band.
+def _stored_candidates(band_hashes: Sequence[int]) -> _StoredCandidates:
+    """The most recent stored articles sharing each band hash (``CANDIDATES_PER_BAND`` per hash).
 
-    Only candidates that can join a story are returned: in a story, with a
-    signature of the current scheme (another scheme's signatures never match).
+    Only articles that can take a new one into their story are kept: in a
+    story, with a signature of the current scheme (another scheme's signatures
+    never match). One round trip: the (band hash, article) pairs, then each
+    article's cluster and MinHash values once, base64-encoded (a third of the
+    bytes of bytea's hex output).
     """
-    if not band_hashes:
-        return []
-    if connection.vendor == "postgresql":
+    pairs: list[tuple[int, int]] = []
+    usable: dict[int, tuple[int, bytes]] = {}
+    if band_hashes and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT b.band_hash, a.id, a.cluster_id, a.signature FROM unnest(%s::bigint[]) AS h(band_hash) "
-                "CROSS JOIN LATERAL (SELECT band_hash, article_id FROM sources_articleband "
-                "WHERE band_hash = h.band_hash ORDER BY article_id DESC LIMIT %s) AS b "
-                "JOIN sources_article AS a ON a.id = b.article_id",
-                [list(band_hashes), CANDIDATES_PER_BAND],
+                "WITH shared AS MATERIALIZED (SELECT b.band_hash, b.article_id "
+                "FROM unnest(%s::bigint[]) AS h(band_hash) CROSS JOIN LATERAL ("
+                "SELECT band_hash, article_id FROM sources_articleband "
+                "WHERE band_hash = h.band_hash ORDER BY article_id DESC LIMIT %s) AS b) "
+                "SELECT band_hash, article_id, NULL::bigint, NULL::text FROM shared UNION ALL "
+                "SELECT NULL, id, cluster_id, encode(substring(signature FROM %s), 'base64') FROM sources_article "
+                # An array of ids, so that the articles are read by primary key whatever the statistics say.
+                "WHERE id = ANY(ARRAY(SELECT DISTINCT article_id FROM shared)) AND cluster_id IS NOT NULL "
+                "AND length(signature) = %s AND get_byte(signature, 0) = %s",
+                [
+                    _number_array(band_hashes),
+                    CANDIDATES_PER_BAND,
+                    _MINHASH_START + 1,
+                    _SIGNATURE_LENGTH,
+                    clustering.SCHEME.version,
+                ],
             )
-            rows = cursor.fetchall()
-    else:
+            for band, article_id, cluster_id, minhash in cursor.fetchall():
+                if band is not None:
+                    pairs.append((band, article_id))
+                else:
+                    usable[article_id] = (cluster_id, binascii.a2b_base64(minhash))
+    elif band_hashes:
         hashes = list(band_hashes)
-        pairs: list[tuple[int, int]] = []
         for start in range(0, len(hashes), 500):
             pairs += ArticleBand.objects.filter(band_hash__in=hashes[start : start + 500]).values_list(
                 "band_hash", "article_id"
             )
-        articles = {
-            article_id: (cluster_id, signature)
-            for article_id, cluster_id, signature in Article.objects.filter(
-                id__in={article_id for _, article_id in pairs}
-            ).values_list("id", "cluster_id", "signature")
-        }
-        rows = [(band, article_id, *articles[article_id]) for band, article_id in pairs if article_id in articles]
-    found: list[tuple[int, _Candidate]] = []
-    decoded: dict[int, _Candidate | None] = {}
-    for band, article_id, cluster_id, raw in rows:
-        if article_id not in decoded:
-            decoded[article_id] = None
-            if cluster_id is not None and raw:
-                signature = clustering.StorySignature.from_bytes(bytes(raw))
-                if signature.version == clustering.SCHEME.version and len(signature.minhash) == MINHASH_BYTES:
-                    decoded[article_id] = _Candidate(article_id, cluster_id, signature.minhash)
-        candidate = decoded[article_id]
-        if candidate is not None:
-            found.append((band, candidate))
-    found.sort(key=lambda row: (row[0], -row[1].article_id))
-    return found
+        stored = Article.objects.filter(id__in={article_id for _, article_id in pairs}, cluster__isnull=False)
+        for article_id, cluster_id, raw in stored.values_list("id", "cluster_id", "signature"):
+            raw = bytes(raw)
+            if len(raw) == _SIGNATURE_LENGTH and raw[0] == clustering.SCHEME.version:
+                usable[article_id] = (cluster_id, raw[_MINHASH_START:])
 
-
-MINHASH_BYTES = 4 * clustering.SCHEME.num_perm
+    # The most recent CANDIDATES_PER_BAND of each band hash, then one matrix row per article, oldest first.
+    per_band: dict[int, list[int]] = defaultdict(list)
+    for band, article_id in pairs:
+        if article_id in usable:
+            per_band[band].append(article_id)
+    for article_ids in per_band.values():
+        article_ids.sort()
+        del article_ids[:-CANDIDATES_PER_BAND]
+    row_of = {article_id: row for row, article_id in enumerate(sorted(set().union(*per_band.values())))}
+    return _StoredCandidates(
+        by_band={band: [row_of[article_id] for article_id in ids] for band, ids in per_band.items()},
+        clusters=[usable[article_id][0] for article_id in row_of],
+        minhashes=[usable[article_id][1] for article_id in row_of],
+    )
 
 
 def assign_clusters(headlines: Sequence[str], signatures: Sequence[clustering.StorySignature]) -> list[int]:
-    """The story cluster of each new article: that of its best-matching earlier article, else a new one.
+    """The story cluster of each new article: that of its most similar earlier article, else a new one.
 
-    Candidates come from the band index (an indexed look-up however many
-    articles are stored) and from earlier articles of the same batch; each is
-    confirmed with the same rule as ``clustering.is_same_story``, all of an
-    article's candidates in one array comparison. Among equally similar
-    candidates the first found wins: band by band, stored ones newest first,
-    then those of the batch. New clusters are created here, named after the
-    headline of their first article. Returns one cluster id per article.
+    The candidates are the most recent ``CANDIDATES_PER_BAND`` articles sharing
+    each of its band hashes, stored ones (an indexed look-up however many
+    articles are stored) and earlier ones of the same batch alike. Each is
+    confirmed with the rule of ``clustering.is_same_story``, every pair of the
+    batch in a few array operations; among equally similar ones the most
+    recent wins. New clusters are created here, named after the headline of
+    their first article. Returns one cluster id per article.
     """
     scheme = clustering.SCHEME
-    wanted = sorted({band for signature in signatures for band in signature.band_hashes})
-    stored_rows: dict[int, int] = {}  # article id -> row of the minhash matrix
-    stored_clusters: list[int] = []
-    stored_minhashes: list[bytes] = []
-    by_band: dict[int, list[int]] = defaultdict(list)  # band hash -> matrix rows, in candidate order
-    for band, candidate in _stored_candidates(wanted):
-        row = stored_rows.get(candidate.article_id)
-        if row is None:
-            row = stored_rows[candidate.article_id] = len(stored_minhashes)
-            stored_minhashes.append(candidate.minhash)
-            stored_clusters.append(candidate.cluster_id)
-        by_band[band].append(row)
-
-    offset = len(stored_minhashes)  # the batch's own articles follow the stored ones in the matrix
+    stored = _stored_candidates(sorted({band for signature in signatures for band in signature.band_hashes}))
+    # Matrix rows: the stored candidates, oldest first, then the batch in order, so a higher row is more recent.
+    offset = len(stored.clusters)
     matrix = np.frombuffer(
-        b"".join(stored_minhashes) + b"".join(signature.minhash for signature in signatures), dtype="<u4"
+        b"".join(stored.minhashes) + b"".join(signature.minhash for signature in signatures), dtype="<u4"
     ).reshape(-1, scheme.num_perm)
-    # A cluster is ("stored", id) or ("new", index into new_headlines), decided in order.
-    clusters: list[tuple[bool, int]] = [(True, cluster_id) for cluster_id in stored_clusters]
-    new_headlines: list[str] = []
+
+    by_band = stored.by_band
+    candidates: list[int] = []
+    bounds = [0]
     for index, signature in enumerate(signatures):
-        rows: list[int] = []
-        seen: set[int] = set()
+        rows: set[int] = set()
         for band in signature.band_hashes:
-            for row in by_band.get(band, ()):
-                if row not in seen:
-                    seen.add(row)
-                    rows.append(row)
-        best: tuple[bool, int] | None = None
-        if rows:
-            equal = np.count_nonzero(matrix[rows] == matrix[offset + index], axis=1)
-            similar = equal / scheme.num_perm >= scheme.threshold
-            if similar.any():
-                best = clusters[rows[int(np.argmax(np.where(similar, equal, -1)))]]
-        if best is None:
-            best = (False, len(new_headlines))
+            recent = by_band.get(band)
+            if recent:
+                rows.update(recent[-CANDIDATES_PER_BAND:])
+        candidates += rows
+        bounds.append(len(candidates))
+        for band in signature.band_hashes:  # after its own candidates were read: never its own candidate
+            by_band.setdefault(band, []).append(offset + index)
+
+    # How many MinHash values each article shares with each candidate; -1 when they are not one story.
+    shared: list[int] = []
+    if candidates:
+        articles = np.repeat(np.arange(offset, offset + len(signatures)), np.diff(bounds))
+        wanted = np.array(candidates)
+        for start in range(0, len(candidates), _PAIRS_PER_COMPARISON):
+            stop = start + _PAIRS_PER_COMPARISON
+            equal = np.count_nonzero(matrix[wanted[start:stop]] == matrix[articles[start:stop]], axis=1)
+            shared += np.where(equal / scheme.num_perm >= scheme.threshold, equal, -1).tolist()
+
+    # A cluster is (True, stored id) or (False, index into new_headlines), decided article by article.
+    clusters: list[tuple[bool, int]] = [(True, cluster_id) for cluster_id in stored.clusters]
+    new_headlines: list[str] = []
+    for index in range(len(signatures)):
+        start, stop = bounds[index], bounds[index + 1]
+        best_shared, best_row = max(zip(shared[start:stop], candidates[start:stop], strict=True), default=(-1, -1))
+        if best_shared >= 0:
+            clusters.append(clusters[best_row])
+        else:
+            clusters.append((False, len(new_headlines)))
             new_headlines.append(headlines[index][:1000])
-        clusters.append(best)
-        for band in signature.band_hashes:
-            by_band[band].append(offset + index)
 
     new_ids = _create_clusters(new_headlines)
-    return [cluster if stored else new_ids[cluster] for stored, cluster in clusters[offset:]]
+    return [cluster if stored_cluster else new_ids[cluster] for stored_cluster, cluster in clusters[offset:]]
 
 
 def _create_clusters(headlines: list[str]) -> list[int]:
@@ -340,7 +363,7 @@ class _NewArticle:
     language: str
     content_hash: str
     relevance: relevance.Relevance
-    signature: clustering.StorySignature
+    signature: clustering.StorySignature | None = None
     cluster_id: int | None = None
 
 
@@ -366,6 +389,45 @@ _ARTICLE_ARRAYS = (
     ("suggestions", "jsonb"),
     ("triage_state", "varchar"),
 )
+
+
+# PostgreSQL arrays in their text form, one parameter per column: psycopg2 adapts a list element by element,
+# which was measured to cost more than the insert itself. Inside double quotes only backslashes and double
+# quotes are escaped.
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _text_array(values: Sequence[str | None]) -> str:
+    return "{" + ",".join("NULL" if value is None else _quoted(value) for value in values) + "}"
+
+
+def _number_array(values: Sequence[int | float | None]) -> str:
+    return "{" + ",".join("NULL" if value is None else repr(value) for value in values) + "}"
+
+
+def _boolean_array(values: Sequence[bool]) -> str:
+    return "{" + ",".join("t" if value else "f" for value in values) + "}"
+
+
+def _timestamp_array(values: Sequence[datetime | None]) -> str:
+    return "{" + ",".join("NULL" if value is None else value.isoformat() for value in values) + "}"
+
+
+def _bytea_array(values: Sequence[bytes]) -> str:
+    return "{" + ",".join('"\\\\x' + value.hex() + '"' for value in values) + "}"
+
+
+_ARRAY_FORMATS = {
+    "varchar": _text_array,
+    "text": _text_array,
+    "jsonb": _text_array,
+    "bigint": _number_array,
+    "float8": _number_array,
+    "boolean": _boolean_array,
+    "timestamptz": _timestamp_array,
+    "bytea": _bytea_array,
+}
 _ARTICLE_COLUMNS = ", ".join(name for name, _ in _ARTICLE_ARRAYS)
 _ARTICLE_UNNEST = ", ".join(f"%s::{kind}[]" for _, kind in _ARTICLE_ARRAYS)
 _INSERT_ARTICLES = " ".join(  # constant column names and types; every value is a bound parameter
@@ -411,8 +473,9 @@ def _insert_articles(feed: Feed, now: datetime, articles: list[_NewArticle]) -> 
         for column, value in zip(columns, values, strict=True):
             column.append(value)
     if connection.vendor == "postgresql":
+        arrays = [_ARRAY_FORMATS[kind](column) for column, (_, kind) in zip(columns, _ARTICLE_ARRAYS, strict=True)]
         with connection.cursor() as cursor:
-            cursor.execute(_INSERT_ARTICLES, [feed.pk, now, now, *columns])
+            cursor.execute(_INSERT_ARTICLES, [feed.pk, now, now, *arrays])
             return {key: article_id for article_id, key in cursor.fetchall()}
     names = [name for name, _ in _ARTICLE_ARRAYS]
     rows = []
@@ -435,7 +498,7 @@ def _insert_bands(rows: Iterable[tuple[int, int]]) -> None:
             cursor.execute(
                 "INSERT INTO sources_articleband (article_id, band_hash) "
                 "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
-                [[row[0] for row in rows], [row[1] for row in rows]],
+                [_number_array([row[0] for row in rows]), _number_array([row[1] for row in rows])],
             )
         return
     ArticleBand.objects.bulk_create(
@@ -500,12 +563,16 @@ def store_entries(feed: Feed, entries: Sequence[ParsedEntry], now: datetime | No
                     language=language,
                     content_hash=content_hash,
                     relevance=relevance.score_article(entry.title, entry.text, language),
-                    signature=clustering.story_signature(entry.title, entry.text, language),
                 )
             )
 
         stored: list[StoredArticle] = []
         if fresh:
+            signatures = clustering.story_signatures(
+                [(article.entry.title, article.entry.text, article.language) for article in fresh]
+            )
+            for article, signature in zip(fresh, signatures, strict=True):
+                article.signature = signature
             cluster_ids = assign_clusters(
                 [article.entry.title for article in fresh], [article.signature for article in fresh]
             )
@@ -616,24 +683,6 @@ def _adopt_feed_metadata(feed: Feed, parsed: ParsedFeed) -> None:
         feed.language = parsed.language
 
 
-_FEED_FIELDS = [
-    "url",
-    "title",
-    "language",
-    "active",
-    "etag",
-    "last_modified",
-    "last_fetched_at",
-    "last_success_at",
-    "consecutive_failures",
-    "next_fetch_at",
-    "last_error_class",
-    "last_error_message",
-    "deactivated_reason",
-    "updated_at",
-]
-
-
 def ingest_feed(feed: Feed, source: str | None = None, lease_token=None) -> IngestReport:
     """Fetch, parse and store one feed, reschedule it and log the attempt.
 
@@ -688,29 +737,28 @@ def ingest_feed(feed: Feed, source: str | None = None, lease_token=None) -> Inge
 
     feed.last_fetched_at = now
     feed.updated_at = timezone.now()
-    changes = {name: getattr(feed, name) for name in _FEED_FIELDS}
     with transaction.atomic():
         relax_durability()
-        if lease_token is not None:  # release the per-feed lock in the same statement, if this worker still holds it
-            held = Q(lease_token=lease_token)
-            changes["lease_token"] = Case(When(held, then=None), default=F("lease_token"))
-            changes["lease_expires_at"] = Case(When(held, then=None), default=F("lease_expires_at"))
-        Feed.objects.filter(pk=feed.pk).update(**changes)
-        FetchLog.objects.create(
-            feed=feed,
-            started_at=now,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            status=report.status,
-            http_status=report.http_status,
-            url=fetched_url[:2000],
-            bytes_received=report.bytes_received,
-            entries=report.store.entries,
-            new=report.store.new,
-            updated=report.store.updated,
-            duplicates=report.store.duplicates,
-            candidates=report.store.candidates,
-            error_class=report.error_class,
-            error_message=report.error,
+        feed.save_fetch_state(lease_token)
+        FetchLog.objects.bulk_create(
+            [
+                FetchLog(
+                    feed=feed,
+                    started_at=now,
+                    duration_ms=int((time.monotonic() - started) * 1000),
+                    status=report.status,
+                    http_status=report.http_status,
+                    url=fetched_url[:2000],
+                    bytes_received=report.bytes_received,
+                    entries=report.store.entries,
+                    new=report.store.new,
+                    updated=report.store.updated,
+                    duplicates=report.store.duplicates,
+                    candidates=report.store.candidates,
+                    error_class=report.error_class,
+                    error_message=report.error,
+                )
+            ]
         )
     return report
 
@@ -722,10 +770,11 @@ def lease_seconds() -> int:
 
 def ingest_feed_locked(feed_id: int, source: str | None = None) -> IngestReport:
     """``ingest_feed`` under the per-feed lock; a feed another worker holds is skipped, not waited for."""
-    feed = Feed.objects.select_related("publisher").get(pk=feed_id)
-    token = feed.acquire_lease(lease_seconds())
-    if token is None:
+    feed = Feed.objects.lease(feed_id, lease_seconds())
+    if feed is None:  # another worker holds it, or it is gone (DoesNotExist)
+        feed = Feed.objects.get(pk=feed_id)
         return IngestReport(source=source or feed.url, status=FetchStatus.SKIPPED, feed_id=feed.pk)
+    token = feed.lease_token
     try:
         return ingest_feed(feed, source, lease_token=token)
     except BaseException:

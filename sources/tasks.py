@@ -5,10 +5,11 @@ django-celery-beat PeriodicTask, editable in the admin); it enqueues one
 ``fetch_feed`` per due feed.
 """
 
+import gc
 import logging
 
 from celery import shared_task
-from celery.signals import task_prerun
+from celery.signals import task_prerun, worker_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
 
@@ -17,6 +18,17 @@ from sources.models import Feed
 from sources.services import claim_due_feeds
 
 logger = logging.getLogger(__name__)
+
+
+@worker_init.connect(weak=False)
+def _freeze_imported_objects(**kwargs) -> None:
+    """Keep the objects imported before the pool forks out of the garbage collector's sight.
+
+    A collection in a pool process touches every object it tracks, which
+    copies the page each lives on: the pool processes would each end up with a
+    private copy of everything the main process imported.
+    """
+    gc.freeze()
 
 
 @task_prerun.connect(weak=False)

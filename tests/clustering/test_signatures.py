@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from sources.clustering import SCHEME, StorySignature, is_same_story, similarity, story_signature
+from sources.clustering import (
+    SCHEME,
+    StorySignature,
+    is_same_story,
+    similarity,
+    story_signature,
+    story_signatures,
+)
 from tests.services import requires_postgres
 
 WIRE_TITLE = "North Korea has shipped over 1,000 containers of munitions to Russia, White House says"
@@ -160,3 +167,25 @@ def test_signatures_do_not_change_between_releases():
         98307478123768144,
         -824853911816714798,
     )
+
+
+def test_a_batch_of_signatures_equals_signing_one_article_at_a_time():
+    """Ingestion signs a feed's new articles together; each must be what it would be alone."""
+    articles = [
+        (WIRE_TITLE, WIRE_TEXT, "en"),
+        ("북한, 러시아에 포탄 수백만 발 보내", "국가정보원은 북한이 러시아에 포탄과 미사일을 보냈다고 밝혔다.", "ko"),
+        ("北朝鮮、ロシアに砲弾供与", "北朝鮮がロシアに砲弾を送ったと政府が発表した。", ""),
+        ("", "", ""),
+        ("Two words", "", "en"),
+        ("ＫＮ－２３ missiles", "Ёлка and ёж, full-width ＡＢＣ１２３ letters.", ""),
+        ("КНДР передала России снаряды", "Северная Корея отправила ракеты в Россию, заявили в Киеве.", "ru"),
+        ("", "!!! ... ???", "ja"),
+        (WIRE_TITLE + " (update)", WIRE_TEXT + " More to follow.", ""),
+    ]
+
+    batch = story_signatures(articles)
+
+    assert [signature.to_bytes() for signature in batch] == [
+        story_signature(title, text, language).to_bytes() for title, text, language in articles
+    ]
+    assert is_same_story(batch[0], batch[-1])

@@ -9,6 +9,7 @@ from sources.models import Article, Feed
 from sources.parsing import parse_feed
 from tests.ingest.conftest import fixture_bytes
 from tests.ingest.server import Reply
+from tests.services import requires_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,36 @@ def test_wire_copies_in_one_batch_join_one_story():
     store_entries(feed, items)
 
     assert Article.objects.get(entry_id="a-1").cluster_id == Article.objects.get(entry_id="b-77").cluster_id
+
+
+def test_text_with_quotes_backslashes_and_braces_is_stored_exactly():
+    awkward = 'Say "no" \\ {NULL}, a,b \\"q\\" it\'s 北朝鮮 Ёлка \\x41'
+    item = (
+        f'<item><guid>g"\\{{1}}</guid><title><![CDATA[{awkward}]]></title><author>NULL</author>'
+        f"<description><![CDATA[<p>{awkward}</p>]]></description></item>"
+    )
+    entry = parse_feed(_rss(item)).entries[0]
+    feed = Feed.objects.create(url="https://news.example.org/feed")
+
+    store_entries(feed, [entry])
+
+    stored = Article.objects.get()
+    assert (stored.entry_id, stored.title, stored.text, stored.summary, stored.author) == (
+        entry.identity(), entry.title, entry.text, entry.summary_html, "NULL"
+    )  # fmt: skip
+    assert stored.title == awkward
+
+
+@requires_postgres
+def test_storing_new_entries_takes_the_same_queries_whatever_their_number(django_assert_num_queries):
+    feed = Feed.objects.create(url="https://news.example.org/feed")
+    few = parse_feed(_rss(*(f"<item><guid>a{n}</guid><title>Story {n}</title></item>" for n in range(2)))).entries
+    many = parse_feed(_rss(*(f"<item><guid>b{n}</guid><title>Item {n} news</title></item>" for n in range(40))))
+
+    # SAVEPOINT, SET LOCAL synchronous_commit, the entries already stored, the band look-up,
+    # INSERT stories, INSERT articles, INSERT band rows, RELEASE SAVEPOINT.
+    with django_assert_num_queries(8):
+        store_entries(feed, few)
+    with django_assert_num_queries(8):
+        store_entries(feed, many.entries)
+    assert Article.objects.count() == 42

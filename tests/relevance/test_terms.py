@@ -45,9 +45,24 @@ def test_it_finds_aliases_that_an_operator_added_in_the_database(fresh_terms, op
     assert (result.supplier, result.recipient) == ("KP", "RU")
 
 
-def test_it_keeps_the_compiled_terms_until_the_cache_is_reset(fresh_terms, operator_aliases):
+def test_it_uses_an_alias_saved_in_this_process_at_once(fresh_terms, operator_aliases):
     score_article("warm", "up")
     operator_aliases()
+
+    added = score_article(*ARTICLE)
+    ActorAlias.objects.filter(name="Hermit Kingdom").delete()
+    removed = score_article(*ARTICLE)
+
+    assert _refs(added, "actor")["Hermit Kingdom"] == "KP"
+    assert "Hermit Kingdom" not in _refs(removed, "actor")
+
+
+def test_it_keeps_the_compiled_terms_until_the_cache_is_reset(fresh_terms):
+    score_article("warm", "up")
+    # As another process would add it: no signal reaches this one.
+    ActorAlias.objects.bulk_create(
+        [ActorAlias(actor=Actor.objects.by_code("KP").get(), name="Hermit Kingdom", language="en")]
+    )
 
     before = score_article(*ARTICLE)
     reset_term_cache()
