@@ -5,6 +5,7 @@
 no usable response came back.
 """
 
+import os
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -142,6 +143,24 @@ def _read_capped(response: httpx.Response, limits: Limits, deadline: float) -> t
     return bytes(body), received
 
 
+_clients: dict[tuple[int, bool], httpx.Client] = {}
+
+
+def _client(allow_private: bool) -> httpx.Client:
+    """This process's HTTP client, whose pool keeps a connection to a server alive between its feeds.
+
+    Every pooled connection was opened by the SSRF guard, to the address it
+    checked. One client per process, so that a forked process never shares a
+    socket with its parent, and per setting of the guard.
+    """
+    key = (os.getpid(), allow_private)
+    client = _clients.get(key)
+    if client is None:
+        transport = GuardedTransport(allow_private=allow_private)
+        client = _clients[key] = httpx.Client(transport=transport, follow_redirects=False, trust_env=False)
+    return client
+
+
 def fetch(url: str, etag: str = "", last_modified: str = "", limits: Limits | None = None) -> FetchResult:
     """GET a feed, conditionally when ``etag`` or ``last_modified`` are known.
 
@@ -165,29 +184,31 @@ def fetch(url: str, etag: str = "", last_modified: str = "", limits: Limits | No
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    transport = GuardedTransport(allow_private=settings.FEED_ALLOW_PRIVATE_NETWORKS)
+    client = _client(settings.FEED_ALLOW_PRIVATE_NETWORKS)
+    client.cookies.clear()  # a cookie set during one fetch (across its redirects) is never sent with another
     current = url
     all_permanent = True
     try:
-        with httpx.Client(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            for _hop in range(limits.max_redirects + 1):
-                _check_scheme(current)
-                with client.stream("GET", current, headers=headers) as response:
-                    location = response.headers.get("location")
-                    if response.status_code in REDIRECTS and location:
-                        all_permanent = all_permanent and response.status_code in PERMANENT_REDIRECTS
-                        current = urljoin(str(response.url), location.strip())
-                        continue
-                    result = FetchResult(
-                        status=response.status_code,
-                        url=current,
-                        headers={name.lower(): value for name, value in response.headers.items()},
-                        permanent_url=current if current != url and all_permanent else None,
-                    )
-                    if response.status_code == 200:
-                        result.content, result.bytes_received = _read_capped(response, limits, deadline)
-                    return result
-            raise TooManyRedirects(f"more than {limits.max_redirects} redirects from {url}")
+        for _hop in range(limits.max_redirects + 1):
+            _check_scheme(current)
+            with client.stream("GET", current, headers=headers, timeout=timeout) as response:
+                location = response.headers.get("location")
+                if response.status_code in REDIRECTS and location:
+                    all_permanent = all_permanent and response.status_code in PERMANENT_REDIRECTS
+                    current = urljoin(str(response.url), location.strip())
+                    continue
+                result = FetchResult(
+                    status=response.status_code,
+                    url=current,
+                    headers={name.lower(): value for name, value in response.headers.items()},
+                    permanent_url=current if current != url and all_permanent else None,
+                )
+                if response.status_code == 200:
+                    result.content, result.bytes_received = _read_capped(response, limits, deadline)
+                elif result.not_modified:
+                    response.read()  # a 304 has no body; reading its end lets the connection serve the next fetch
+                return result
+        raise TooManyRedirects(f"more than {limits.max_redirects} redirects from {url}")
     except httpx.TimeoutException as exc:
         raise FetchTimeout(f"{type(exc).__name__}: {exc}") from exc
     except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:

@@ -32,6 +32,7 @@ class FeedServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Reply | Callable[[Seen], Reply]] = {}
         self.requests: list[Seen] = []
+        self.connections = 0  # TCP connections accepted
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -39,6 +40,10 @@ class FeedServer:
 
             def log_message(self, *args) -> None:
                 pass
+
+            def setup(self) -> None:
+                server.connections += 1
+                super().setup()
 
             def do_GET(self) -> None:
                 seen = Seen("GET", self.path, {name.lower(): value for name, value in self.headers.items()})

@@ -220,3 +220,25 @@ def test_a_gzip_feed_within_the_cap_is_read(feed_server):
     result = fetch(feed_server.url("/small.xml.gz"))
 
     assert result.content == RSS
+
+
+def test_the_next_fetch_from_a_server_reuses_its_connection(feed_server):
+    feed_server.routes["/a.xml"] = _conditional('"a"', "Fri, 05 Jan 2024 10:00:00 GMT", RSS)
+    feed_server.routes["/b.xml"] = Reply(body=RSS)
+
+    first = fetch(feed_server.url("/a.xml"))
+    not_modified = fetch(feed_server.url("/a.xml"), etag='"a"')
+    other_feed = fetch(feed_server.url("/b.xml"))
+
+    assert (first.status, not_modified.status, other_feed.status) == (200, 304, 200)
+    assert feed_server.connections == 1
+
+
+def test_a_cookie_set_by_one_fetch_is_not_sent_with_the_next(feed_server):
+    feed_server.routes["/a.xml"] = Reply(body=RSS, headers={"Set-Cookie": "reader=tracked; Path=/"})
+    feed_server.routes["/b.xml"] = Reply(body=RSS)
+
+    fetch(feed_server.url("/a.xml"))
+    fetch(feed_server.url("/b.xml"))
+
+    assert [seen.headers.get("cookie") for seen in feed_server.requests] == [None, None]

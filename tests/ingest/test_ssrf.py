@@ -129,3 +129,15 @@ def test_the_setting_lets_an_operator_fetch_private_addresses(feed_server, setti
 
     assert result.status == 200 and result.content == fixture_bytes("rss2_basic.xml")
     assert feed_server.hits("/feed.xml") == 1
+
+
+def test_a_connection_kept_alive_while_the_setting_was_on_is_not_used_once_it_is_off(feed_server, settings):
+    settings.FEED_ALLOW_PRIVATE_NETWORKS = True
+    feed_server.routes["/feed.xml"] = Reply(body=fixture_bytes("rss2_basic.xml"))
+    fetch(feed_server.url("/feed.xml"))
+    settings.FEED_ALLOW_PRIVATE_NETWORKS = False
+
+    with pytest.raises(UnsafeAddress):
+        fetch(feed_server.url("/feed.xml"))
+
+    assert feed_server.hits("/feed.xml") == 1
