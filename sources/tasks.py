@@ -5,41 +5,17 @@ django-celery-beat PeriodicTask, editable in the admin); it enqueues one
 ``fetch_feed`` per due feed.
 """
 
-import gc
 import logging
 
 from celery import shared_task
-from celery.signals import task_prerun, worker_init
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError
 
 from sources.ingestion import ingest_feed_locked
 from sources.models import Feed
 from sources.services import claim_due_feeds
 
 logger = logging.getLogger(__name__)
-
-
-@worker_init.connect(weak=False)
-def _freeze_imported_objects(**kwargs) -> None:
-    """Keep the objects imported before the pool forks out of the garbage collector's sight.
-
-    A collection in a pool process touches every object it tracks, which
-    copies the page each lives on: the pool processes would each end up with a
-    private copy of everything the main process imported.
-    """
-    gc.freeze()
-
-
-@task_prerun.connect(weak=False)
-def _reuse_database_connections(**kwargs) -> None:
-    """Keep a worker's database connection across tasks, as Django keeps one across requests.
-
-    Celery's own fixup would close it around every task (see CELERY_DB_REUSE_MAX
-    in the settings); this closes it only when it is broken or older than
-    CONN_MAX_AGE, and re-arms the health check.
-    """
-    close_old_connections()
 
 
 @shared_task(name="sources.dispatch_due_feeds", ignore_result=True, soft_time_limit=50, time_limit=60)
