@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 
 from events.reference_data import load_reference_data
 from events.roles import ADMIN, ANALYST, REVIEWER, VIEWER
@@ -36,9 +37,21 @@ class Team:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the reference data once into the test database; each test's rollback keeps it."""
+    """Load the reference data once into the test database; each test's rollback keeps it.
+
+    At the end, sessions that worker or server processes started by tests may
+    still hold are ended, so that the test database can be dropped.
+    """
     with django_db_blocker.unblock():
         load_reference_data()
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture
