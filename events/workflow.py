@@ -138,7 +138,7 @@ def allowed_actions(user: AbstractBaseUser, event: Event) -> list[str]:
         actions.append("submit")
     if state == ReviewState.IN_REVIEW and _has(user, "review_event") and user.pk not in contributors(event):
         actions += ["publish", "reject"]
-    if state in (ReviewState.DRAFT, ReviewState.IN_REVIEW, ReviewState.REJECTED) and _has(user, "withdraw_event"):
+    if state in OPEN_STATES and _has(user, "withdraw_event"):
         actions.append("withdraw")
     if state == ReviewState.PUBLISHED:
         if _has(user, "withdraw_event") and _has(user, "review_event"):
@@ -295,9 +295,7 @@ def withdraw(event: Event, user: AbstractBaseUser, reason: str = "") -> Event:
     )
     now = timezone.now()
     if event.review_state == ReviewState.PUBLISHED:
-        for revision in event.revisions.filter(
-            review_state__in=(ReviewState.DRAFT, ReviewState.IN_REVIEW, ReviewState.REJECTED)
-        ):
+        for revision in event.revisions.filter(review_state__in=OPEN_STATES):
             _withdraw_row(revision, user, now, "The published event it revised was withdrawn.")
         EventTombstone.record(event, DepartureCause.WITHDRAWN, reason, at=now)
     _withdraw_row(event, user, now, reason)

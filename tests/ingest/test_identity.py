@@ -176,3 +176,18 @@ def test_storing_new_entries_takes_the_same_queries_whatever_their_number(django
     with django_assert_num_queries(8):
         store_entries(feed, many.entries)
     assert Article.objects.count() == 42
+
+
+def test_hostile_punctuation_in_entries_is_stored_exactly_as_sent():
+    """Titles full of the characters that delimit array literals land in their own rows, unchanged."""
+    nasty = ['a","b', "back\\slash\\", "{braces},NULL,", "NULL", 'quote " and \\"', "Корея, 北朝鮮, 북한"]
+    items = "".join(
+        f"<item><guid>n{index}</guid><title>{title.replace('&', '&amp;').replace('<', '&lt;')}</title></item>"
+        for index, title in enumerate(nasty)
+    )
+    feed = Feed.objects.create(url="https://news.example.org/nasty.xml")
+
+    store_entries(feed, parse_feed(_rss(items)).entries)
+
+    stored = dict(Article.objects.filter(feed=feed).values_list("entry_id", "title"))
+    assert stored == {f"n{index}": title for index, title in enumerate(nasty)}
