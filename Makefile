@@ -27,8 +27,8 @@ migrate: $(VENV)/.runtime  ## Apply database migrations
 
 demo: migrate  ## Load reference and demo data (idempotent)
 	$(PY) manage.py load_reference_data
-	$(PY) manage.py load_demo_data
 	$(PY) manage.py ingest sources/demo/feeds/*  # the sample feeds, read from disk: no internet needed
+	$(PY) manage.py load_demo_data
 
 run: demo  ## Set up, load the demo case and serve on http://127.0.0.1:8000/admin/
 	$(PY) manage.py runserver $(HOST):$(PORT)
