@@ -397,10 +397,9 @@ class EventAdmin(admin.ModelAdmin):
         open_revision = event.revisions.filter(review_state__in=workflow.OPEN_STATES).first()
         problems = workflow.publication_problems(event) if event.is_editable or "publish" in actions else []
         categories = set(event.items.values_list("category", flat=True))
+        breached = set(event.violations.values_list("provision_id", flat=True))
         suggestions = [
-            s
-            for s in suggest_provisions(event.supplier, event.recipient, categories)
-            if not event.violations.filter(provision=s.provision).exists()
+            s for s in suggest_provisions(event.supplier, event.recipient, categories) if s.provision.pk not in breached
         ]
         return {
             "review_actions": actions,

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
@@ -567,7 +566,3 @@ def load_demo_data() -> Counter:
         if data.publish:
             workflow.publish(event, reviewer)
     return counts
-
-
-def demo_password() -> str:
-    return settings.DEMO_PASSWORD

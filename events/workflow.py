@@ -187,18 +187,20 @@ def _expect_state(event: Event, action: str, states: Iterable[str]) -> None:
         )
 
 
-def _save(instance: models.Model, user: AbstractBaseUser | None, reason: str = "", **kwargs) -> None:
-    """Save with the acting user and reason in the history record."""
+def _attribute(instance: models.Model, user: AbstractBaseUser | None, reason: str) -> None:
+    """Name the acting user and the reason in the history record the next write makes."""
     instance._history_user = user
     if reason:
         instance._change_reason = reason
+
+
+def _save(instance: models.Model, user: AbstractBaseUser | None, reason: str = "", **kwargs) -> None:
+    _attribute(instance, user, reason)
     instance.save(**kwargs)
 
 
 def _delete(instance: models.Model, user: AbstractBaseUser | None, reason: str = "") -> None:
-    instance._history_user = user
-    if reason:
-        instance._change_reason = reason
+    _attribute(instance, user, reason)
     instance.delete()
 
 

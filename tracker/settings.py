@@ -294,7 +294,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # Demo accounts are created only by `load_demo_data` and only while DEBUG is on.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-password-change-me")
